@@ -1,0 +1,9 @@
+// Prisma CLI configuration. The app itself never reads this: it builds its client in
+// src/db/client.ts and applies migrations with src/db/migrate.ts.
+import { defineConfig } from 'prisma/config';
+
+export default defineConfig({
+  schema: 'prisma/schema.prisma',
+  migrations: { path: 'prisma/migrations' },
+  datasource: { url: process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/kept' },
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    // Each integration test file gets its own database and queue prefix, so files may run in parallel.
+    fileParallelism: true,
+    maxWorkers: 2,
+  },
+});

@@ -1,0 +1,185 @@
+// Accounts: customer organisations, with an owner, a tier, a cadence, a renewal date and linked channels.
+import type { DbOrTx } from '../db/client.js';
+import type { Account, Tier } from '../generated/prisma/client.js';
+import { UserError, isUniqueViolation } from './errors.js';
+import { closest, normalizeName } from './match.js';
+
+export const ACCOUNT_NAME_MAX = 80;
+
+export type AccountLookup =
+  | { kind: 'found'; account: Account }
+  | { kind: 'ambiguous'; query: string; candidates: Account[] }
+  | { kind: 'unknown'; query: string; suggestions: Account[] };
+
+export function validateAccountName(name: string): string {
+  const clean = name.trim().replace(/\s+/g, ' ');
+  if (!clean) throw new UserError('The account needs a name, for example `/kept account add Acme`.');
+  if (clean.length > ACCOUNT_NAME_MAX) {
+    throw new UserError(`An account name can be at most ${ACCOUNT_NAME_MAX} characters (this one has ${clean.length}).`);
+  }
+  if (/[<>]/.test(clean)) throw new UserError('An account name cannot contain a mention or a link.');
+  return clean;
+}
+
+/**
+ * Finds an account by name or alias, case-insensitively. A unique prefix also matches
+ * ("acme" finds "Acme Corp" when nothing else starts with "acme").
+ */
+export async function findAccount(db: DbOrTx, workspaceId: string, query: string): Promise<AccountLookup> {
+  const q = normalizeName(query);
+  const exact = await db.account.findMany({
+    where: { workspaceId, archived: false, OR: [{ normalizedName: q }, { aliases: { has: q } }] },
+    take: 5,
+  });
+  if (exact.length === 1) return { kind: 'found', account: exact[0]! };
+  if (exact.length > 1) return { kind: 'ambiguous', query, candidates: exact };
+
+  const prefixed = await db.account.findMany({
+    where: { workspaceId, archived: false, normalizedName: { startsWith: q } },
+    orderBy: { normalizedName: 'asc' },
+    take: 6,
+  });
+  if (prefixed.length === 1) return { kind: 'found', account: prefixed[0]! };
+  if (prefixed.length > 1) return { kind: 'ambiguous', query, candidates: prefixed };
+
+  const all = await db.account.findMany({
+    where: { workspaceId, archived: false },
+    select: { id: true, name: true, aliases: true },
+    take: 5000,
+  });
+  const near = closest(query, all, (a) => [a.name, ...a.aliases]);
+  const suggestions = near.length
+    ? await db.account.findMany({ where: { id: { in: near.map((a) => a.id) } } })
+    : [];
+  suggestions.sort((a, b) => near.findIndex((n) => n.id === a.id) - near.findIndex((n) => n.id === b.id));
+  return { kind: 'unknown', query, suggestions };
+}
+
+/** Like findAccount, but a miss becomes a UserError listing the closest names. */
+export async function requireAccount(db: DbOrTx, workspaceId: string, query: string): Promise<Account> {
+  const found = await findAccount(db, workspaceId, query);
+  if (found.kind === 'found') return found.account;
+  throw new UserError(describeMiss(found));
+}
+
+export function describeMiss(miss: Exclude<AccountLookup, { kind: 'found' }>): string {
+  const names = (list: Account[]) => list.map((a) => `*${a.name}*`).join(', ');
+  if (miss.kind === 'ambiguous') {
+    return `“${miss.query}” matches several accounts: ${names(miss.candidates)}. Write more of the name.`;
+  }
+  const hint = miss.suggestions.length ? ` Did you mean ${names(miss.suggestions)}?` : '';
+  return `There is no account called “${miss.query}”.${hint} Create it with \`/kept account add ${miss.query}\`.`;
+}
+
+export async function accountForChannel(db: DbOrTx, workspaceId: string, channelId: string): Promise<Account | null> {
+  const link = await db.accountChannel.findUnique({
+    where: { workspaceId_channelId: { workspaceId, channelId } },
+    include: { account: true },
+  });
+  return link && !link.account.archived ? link.account : null;
+}
+
+export async function createAccount(
+  db: DbOrTx,
+  input: { workspaceId: string; name: string; ownerId?: string | null; tier?: Tier },
+): Promise<Account> {
+  const name = validateAccountName(input.name);
+  try {
+    return await db.account.create({
+      data: {
+        workspaceId: input.workspaceId,
+        name,
+        normalizedName: normalizeName(name),
+        ownerId: input.ownerId ?? null,
+        tier: input.tier ?? 'standard',
+      },
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UserError(`There is already an account called *${name}*.`);
+    throw err;
+  }
+}
+
+/** Returns the existing account of that name, or creates it. Used by the modal's "new account" field. */
+export async function findOrCreateAccount(
+  db: DbOrTx,
+  input: { workspaceId: string; name: string; ownerId?: string | null },
+): Promise<{ account: Account; created: boolean }> {
+  const name = validateAccountName(input.name);
+  const existing = await db.account.findFirst({
+    where: { workspaceId: input.workspaceId, OR: [{ normalizedName: normalizeName(name) }, { aliases: { has: normalizeName(name) } }] },
+  });
+  if (existing) return { account: existing, created: false };
+  try {
+    return { account: await createAccount(db, input), created: true };
+  } catch (err) {
+    // Two submissions creating the same new account at once: the other one won.
+    const again = await db.account.findFirst({ where: { workspaceId: input.workspaceId, normalizedName: normalizeName(name) } });
+    if (again) return { account: again, created: false };
+    throw err;
+  }
+}
+
+/** Links a channel to an account; a channel linked elsewhere moves. Returns the account it was linked to before, if another. */
+export async function linkChannel(
+  db: DbOrTx,
+  workspaceId: string,
+  accountId: string,
+  channelId: string,
+): Promise<{ previousAccountId: string | null }> {
+  const before = await db.accountChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
+  await db.accountChannel.upsert({
+    where: { workspaceId_channelId: { workspaceId, channelId } },
+    create: { workspaceId, accountId, channelId },
+    update: { accountId },
+  });
+  return { previousAccountId: before && before.accountId !== accountId ? before.accountId : null };
+}
+
+export async function accountChannels(db: DbOrTx, accountId: string): Promise<string[]> {
+  const rows = await db.accountChannel.findMany({ where: { accountId }, orderBy: { createdAt: 'asc' } });
+  return rows.map((r) => r.channelId);
+}
+
+export type AccountChange =
+  | { field: 'owner'; ownerId: string }
+  | { field: 'cadence'; days: number }
+  | { field: 'tier'; tier: Tier }
+  | { field: 'renewal'; date: Date | null }
+  | { field: 'alias'; alias: string }
+  | { field: 'name'; name: string };
+
+export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange): Promise<Account> {
+  switch (change.field) {
+    case 'owner':
+      return db.account.update({ where: { id: accountId }, data: { ownerId: change.ownerId } });
+    case 'cadence':
+      if (!Number.isInteger(change.days) || change.days < 1 || change.days > 365) {
+        throw new UserError('The cadence is a number of days from 1 to 365, for example `cadence 14`.');
+      }
+      return db.account.update({ where: { id: accountId }, data: { cadenceDays: change.days } });
+    case 'tier':
+      return db.account.update({ where: { id: accountId }, data: { tier: change.tier } });
+    case 'renewal':
+      return db.account.update({ where: { id: accountId }, data: { renewalDate: change.date } });
+    case 'alias': {
+      const alias = normalizeName(validateAccountName(change.alias));
+      const account = await db.account.findUniqueOrThrow({ where: { id: accountId } });
+      const clash = await db.account.findFirst({
+        where: { workspaceId: account.workspaceId, id: { not: accountId }, OR: [{ normalizedName: alias }, { aliases: { has: alias } }] },
+      });
+      if (clash) throw new UserError(`“${change.alias}” already names *${clash.name}*.`);
+      if (account.aliases.includes(alias)) return account;
+      return db.account.update({ where: { id: accountId }, data: { aliases: { push: alias } } });
+    }
+    case 'name': {
+      const name = validateAccountName(change.name);
+      try {
+        return await db.account.update({ where: { id: accountId }, data: { name, normalizedName: normalizeName(name) } });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new UserError(`There is already an account called *${name}*.`);
+        throw err;
+      }
+    }
+  }
+}

@@ -1,0 +1,201 @@
+// Commitments: who owes what to whom, by when. Every change is written to the append-only history
+// in the same transaction as the change itself.
+import type { Clock } from '../clock.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import type { Direction, Prisma } from '../generated/prisma/client.js';
+import { UserError, isUniqueViolation } from './errors.js';
+
+export const COMMITMENT_LIMITS = { title: 200, notes: 2000 } as const;
+
+export const commitmentInclude = { account: true, owner: true, createdBy: true } as const;
+export type CommitmentFull = Prisma.CommitmentGetPayload<{ include: typeof commitmentInclude }>;
+
+export function reference(c: { number: number }): string {
+  return `C-${c.number}`;
+}
+
+/** "C-42", "c42", "#42" or "42" → 42; anything else → null. */
+export function parseReference(text: string): number | null {
+  const m = /^(?:c-?|#)?(\d{1,9})$/i.exec(text.trim());
+  return m ? Number(m[1]) : null;
+}
+
+export interface NewCommitment {
+  workspaceId: string;
+  accountId: string;
+  ownerId: string;
+  createdById: string;
+  title: string;
+  notes?: string | null;
+  direction: Direction;
+  dueAt: Date;
+  dueTimeZone: string;
+  /** slash_command, modal, console… */
+  source: string;
+  /** Identifies the submission (a trigger or view id): the same key twice creates one commitment. */
+  sourceKey: string;
+  channelId?: string | null;
+}
+
+/** Checks what a person typed; each problem is a sentence that says how to fix it. */
+export function validateCommitment(input: { title: string; notes?: string | null; dueAt: Date }, now: Date): Record<'title' | 'notes' | 'due', string | undefined> {
+  const title = input.title.trim();
+  return {
+    title: !title
+      ? 'Say what is owed, for example “Send revised pricing”.'
+      : title.length > COMMITMENT_LIMITS.title
+        ? `Keep it to ${COMMITMENT_LIMITS.title} characters (this is ${title.length}); put details in the notes.`
+        : undefined,
+    notes:
+      (input.notes?.length ?? 0) > COMMITMENT_LIMITS.notes
+        ? `Notes can be at most ${COMMITMENT_LIMITS.notes} characters (these are ${input.notes!.length}).`
+        : undefined,
+    due: Number.isNaN(input.dueAt.getTime())
+      ? 'Give a due date.'
+      : input.dueAt.getTime() < now.getTime()
+        ? 'The due date is in the past; pick a time from now on.'
+        : undefined,
+  };
+}
+
+export async function createCommitment(
+  db: Db,
+  clock: Clock,
+  input: NewCommitment,
+): Promise<{ created: boolean; commitment: CommitmentFull }> {
+  const now = clock.now();
+  const problems = Object.values(validateCommitment(input, now)).filter(Boolean);
+  if (problems.length) throw new UserError(problems.join(' '));
+
+  try {
+    const commitment = await db.$transaction(async (tx) => {
+      const ws = await tx.workspace.update({
+        where: { id: input.workspaceId },
+        data: { nextCommitmentNumber: { increment: 1 } },
+        select: { nextCommitmentNumber: true },
+      });
+      const c = await tx.commitment.create({
+        data: {
+          workspaceId: input.workspaceId,
+          number: ws.nextCommitmentNumber - 1,
+          title: input.title.trim(),
+          notes: input.notes?.trim() || null,
+          accountId: input.accountId,
+          ownerId: input.ownerId,
+          direction: input.direction,
+          dueAt: input.dueAt,
+          dueTimeZone: input.dueTimeZone,
+          originalDueAt: input.dueAt,
+          createdById: input.createdById,
+          source: input.source,
+          sourceKey: input.sourceKey,
+          channelId: input.channelId ?? null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        include: commitmentInclude,
+      });
+      await tx.commitmentEvent.create({
+        data: {
+          commitmentId: c.id,
+          kind: 'created',
+          actorId: input.createdById,
+          at: now,
+          after: { title: c.title, dueAt: c.dueAt.toISOString(), ownerId: c.ownerId, direction: c.direction },
+        },
+      });
+      return c;
+    });
+    return { created: true, commitment };
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    const existing = await db.commitment.findUnique({
+      where: { workspaceId_sourceKey: { workspaceId: input.workspaceId, sourceKey: input.sourceKey } },
+      include: commitmentInclude,
+    });
+    if (!existing) throw err;
+    return { created: false, commitment: existing };
+  }
+}
+
+export async function getCommitment(db: DbOrTx, id: string): Promise<CommitmentFull | null> {
+  return db.commitment.findUnique({ where: { id }, include: commitmentInclude });
+}
+
+export async function findByReference(db: DbOrTx, workspaceId: string, ref: string): Promise<CommitmentFull> {
+  const number = parseReference(ref);
+  if (number === null) throw new UserError(`“${ref}” is not a commitment reference; they look like \`C-42\`.`);
+  const c = await db.commitment.findUnique({ where: { workspaceId_number: { workspaceId, number } }, include: commitmentInclude });
+  if (!c) throw new UserError(`There is no commitment C-${number}. \`/commit list\` shows the open ones.`);
+  return c;
+}
+
+export type LastChange = { kind: string; at: Date; actorSlackId: string | null };
+
+export type DoneResult =
+  | { kind: 'done'; commitment: CommitmentFull }
+  | { kind: 'unchanged'; commitment: CommitmentFull; last: LastChange | null };
+
+/** Marks an open commitment done. Idempotent: a second click finds it already done and changes nothing. */
+export async function completeCommitment(
+  db: Db,
+  clock: Clock,
+  input: { commitmentId: string; actorId: string },
+): Promise<DoneResult> {
+  const now = clock.now();
+  const changed = await db.$transaction(async (tx) => {
+    const { count } = await tx.commitment.updateMany({
+      where: { id: input.commitmentId, status: 'open' },
+      data: { status: 'done', completedAt: now, updatedAt: now },
+    });
+    if (count === 0) return false;
+    await tx.commitmentEvent.create({
+      data: { commitmentId: input.commitmentId, kind: 'done', actorId: input.actorId, at: now, before: { status: 'open' }, after: { status: 'done' } },
+    });
+    return true;
+  });
+  const commitment = await db.commitment.findUniqueOrThrow({ where: { id: input.commitmentId }, include: commitmentInclude });
+  if (changed) return { kind: 'done', commitment };
+  return { kind: 'unchanged', commitment, last: await lastStatusChange(db, input.commitmentId) };
+}
+
+async function lastStatusChange(db: DbOrTx, commitmentId: string): Promise<LastChange | null> {
+  const e = await db.commitmentEvent.findFirst({
+    where: { commitmentId, kind: { in: ['done', 'dropped', 'reopened'] } },
+    orderBy: { at: 'desc' },
+    include: { actor: true },
+  });
+  return e ? { kind: e.kind, at: e.at, actorSlackId: e.actor?.slackUserId ?? null } : null;
+}
+
+export async function recordAnnouncement(db: DbOrTx, commitmentId: string, channelId: string, messageTs: string): Promise<void> {
+  await db.commitment.update({ where: { id: commitmentId }, data: { channelId, messageTs } });
+}
+
+export interface CommitmentFilter {
+  workspaceId: string;
+  ownerId?: string;
+  accountId?: string;
+  /** Only those due before this instant (overdue: now). */
+  dueBefore?: Date;
+}
+
+/** Open commitments, soonest due first, with the total so a view can say "and N more". */
+export async function listOpenCommitments(
+  db: DbOrTx,
+  filter: CommitmentFilter,
+  limit = 20,
+): Promise<{ items: CommitmentFull[]; total: number }> {
+  const where: Prisma.CommitmentWhereInput = {
+    workspaceId: filter.workspaceId,
+    status: 'open',
+    ...(filter.ownerId ? { ownerId: filter.ownerId } : {}),
+    ...(filter.accountId ? { accountId: filter.accountId } : {}),
+    ...(filter.dueBefore ? { dueAt: { lt: filter.dueBefore } } : {}),
+  };
+  const [items, total] = await Promise.all([
+    db.commitment.findMany({ where, include: commitmentInclude, orderBy: [{ dueAt: 'asc' }, { number: 'asc' }], take: limit }),
+    db.commitment.count({ where }),
+  ]);
+  return { items, total };
+}

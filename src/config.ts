@@ -24,7 +24,7 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// connection URL')
     .default('redis://127.0.0.1:6379'),
-  PORT: z.coerce.number().int('a whole port number').min(0).max(65535).default(3000),
+  PORT: z.coerce.number('a port number').int('a whole port number').min(0).max(65535).default(3000),
   /** Which parts this process runs: bot (Slack listeners), worker (BullMQ), or both. */
   KEPT_ROLES: z
     .string()
@@ -55,7 +55,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? 'environment');
-      return `${name}: expected ${i.message.replace(/^Invalid input: /, '')} (got ${JSON.stringify(env[name] ?? '')})`;
+      const said = i.message.replace(/^Invalid input: /, '');
+      return `${name}: ${said.startsWith('expected') ? said : `expected ${said}`} (got ${JSON.stringify(env[name] ?? '')})`;
     });
     throw new ConfigError(`Kept cannot start, a setting is wrong:\n  ${lines.join('\n  ')}`);
   }

@@ -1,0 +1,140 @@
+// The Slack surface: a Bolt app over HTTP (or Socket Mode), with the request checks Bolt lacks,
+// a health endpoint, and one error handler that tells the user what happened.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { registerListeners } from './listeners/index.js';
+import { handleError } from './errors.js';
+
+export interface BotDeps {
+  db: Db;
+  redis: Redis;
+  clock: Clock;
+  logger: Logger;
+  slack: {
+    botToken: string;
+    apiUrl: string;
+    signingSecret?: string;
+    /** Set for Socket Mode. */
+    appToken?: string;
+  };
+}
+
+export interface Bot {
+  app: App;
+  /** Starts serving; returns the bound HTTP port (health, and Slack's requests in HTTP mode). */
+  start(port: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Slack allows five minutes either way; Bolt 5.1 only rejects old timestamps, so future ones are refused here. */
+const MAX_CLOCK_SKEW_S = 5 * 60;
+
+/**
+ * The interactive side's Web API client: one attempt, bounded time, and a 429 is an answer rather
+ * than a wait, so a click never sits behind a rate limit (background senders have their own clients).
+ */
+export function interactiveClientOptions(apiUrl: string): WebClientOptions {
+  return { slackApiUrl: apiUrl, timeout: 5000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
+}
+
+export function createBot(deps: BotDeps): Bot {
+  const { slack, logger } = deps;
+  const socketMode = Boolean(slack.appToken);
+  let receiver: HTTPReceiver | undefined;
+  if (!socketMode) {
+    receiver = new HTTPReceiver({
+      signingSecret: slack.signingSecret ?? '',
+      endpoints: '/slack/events',
+      // Answer Slack as soon as a listener calls ack(); slow work continues after the response.
+      processBeforeResponse: false,
+      logger,
+    });
+  }
+  const app = new App({
+    token: slack.botToken,
+    logger,
+    extendedErrorHandler: true,
+    // Bolt would call auth.test from its constructor and crash the process on a network error;
+    // start() checks the token itself instead.
+    tokenVerificationEnabled: false,
+    clientOptions: interactiveClientOptions(slack.apiUrl),
+    ...(socketMode ? { socketMode: true, appToken: slack.appToken } : { receiver: receiver as Receiver }),
+  });
+  registerListeners(app, deps);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
+  app.error(onError as unknown as Parameters<App['error']>[0]);
+
+  let server: Server | undefined;
+
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/healthz') return void health(deps).then(({ ok, checks }) => {
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ ok, checks }));
+    });
+    if (receiver && path === '/slack/events') {
+      const ts = Number(req.headers['x-slack-request-timestamp']);
+      if (Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
+        logger.warn('refused a request signed more than five minutes in the future');
+        res.writeHead(401);
+        return void res.end();
+      }
+      return receiver.requestListener(req, res);
+    }
+    res.writeHead(404);
+    res.end();
+  };
+
+  return {
+    app,
+    async start(port) {
+      await checkToken(app, logger);
+      server = createServer(onRequest);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(port, resolve);
+      });
+      if (socketMode) await app.start();
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      if (socketMode) await app.stop();
+      if (server) {
+        const closed = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      }
+    },
+  };
+}
+
+/** A revoked or mistyped token stops start-up with a clear message; Slack being unreachable only warns. */
+async function checkToken(app: App, logger: Logger): Promise<void> {
+  try {
+    const res = await app.client.auth.test();
+    logger.info(`connected to Slack workspace ${res.team ?? res.team_id} as ${res.user ?? res.user_id}`);
+  } catch (err) {
+    const code = (err as { data?: { error?: string } }).data?.error;
+    if (code === 'invalid_auth' || code === 'not_authed' || code === 'account_inactive' || code === 'token_revoked') {
+      throw new Error(`Slack refused SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token from the app's OAuth & Permissions page.`);
+    }
+    logger.warn('could not reach Slack to check the token; carrying on:', (err as Error).message);
+  }
+}
+
+async function health(deps: BotDeps): Promise<{ ok: boolean; checks: Record<string, string> }> {
+  const within = <T>(p: Promise<T>) =>
+    Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
+  const [pg, redis] = await Promise.allSettled([within(deps.db.$queryRaw`SELECT 1`), within(deps.redis.ping())]);
+  const checks = {
+    postgres: pg.status === 'fulfilled' ? 'ok' : String(pg.reason?.message ?? pg.reason),
+    redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason?.message ?? redis.reason),
+  };
+  return { ok: checks.postgres === 'ok' && checks.redis === 'ok', checks };
+}

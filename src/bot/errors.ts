@@ -1,0 +1,23 @@
+// The one place listener errors end up: a UserError is shown to the person as written;
+// anything else is logged and reported to them as our failure, never silently dropped.
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from '../logger.js';
+import { UserError } from '../services/errors.js';
+import { replyPrivately, replyTargetOf } from './reply.js';
+import { note } from './views/format.js';
+
+export async function handleError(
+  args: { error: Error & { original?: unknown }; body?: unknown },
+  client: WebClient,
+  logger: Logger,
+): Promise<void> {
+  const original = args.error.original ?? args.error;
+  const userFacing = original instanceof UserError;
+  if (!userFacing) logger.error('listener failed:', original);
+  const target = replyTargetOf(args.body);
+  if (!target) return;
+  const text = userFacing
+    ? (original as UserError).message
+    : ':warning: Sorry, that failed on Kept’s side. Please try again in a minute; if it keeps failing, tell whoever runs Kept.';
+  await replyPrivately(client, target, note(text)).catch((err) => logger.error('could not report an error to the user:', err));
+}

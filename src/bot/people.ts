@@ -1,0 +1,63 @@
+// Who is asking: Slack team and user ids → Kept's workspace and user rows (profiles cached from users.info).
+import type { WebClient } from '@slack/web-api';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { User, Workspace } from '../generated/prisma/client.js';
+import { ensureUser, type ProfileSource } from '../services/users.js';
+import { ensureWorkspace } from '../services/workspaces.js';
+
+export function slackProfiles(client: WebClient): ProfileSource {
+  return {
+    async lookup(slackUserId) {
+      const res = await client.users.info({ user: slackUserId });
+      const u = res.user;
+      if (!u) return null;
+      return {
+        displayName: u.profile?.display_name || u.real_name || u.name || slackUserId,
+        timeZone: u.tz || 'UTC',
+        isAdmin: Boolean(u.is_admin || u.is_owner),
+      };
+    },
+  };
+}
+
+export interface Actor {
+  workspace: Workspace;
+  user: User;
+}
+
+export class Directory {
+  private readonly workspaces = new Map<string, Workspace>();
+  private readonly profiles: ProfileSource;
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    client: WebClient,
+  ) {
+    this.profiles = slackProfiles(client);
+  }
+
+  async workspace(teamId: string): Promise<Workspace> {
+    const cached = this.workspaces.get(teamId);
+    if (cached) return cached;
+    const ws = await ensureWorkspace(this.db, teamId);
+    this.workspaces.set(teamId, ws);
+    return ws;
+  }
+
+  user(workspaceId: string, slackUserId: string, fallbackName?: string): Promise<User> {
+    return ensureUser(this.db, this.clock, this.profiles, workspaceId, slackUserId, fallbackName);
+  }
+
+  async actor(teamId: string, slackUserId: string): Promise<Actor> {
+    const workspace = await this.workspace(teamId);
+    return { workspace, user: await this.user(workspace.id, slackUserId) };
+  }
+}
+
+/** `<@U123|maria>` or `<@U123>` → { id, name? }. */
+export function parseMention(text: string): { id: string; name?: string } | null {
+  const m = /^<@([UW][A-Z0-9]+)(?:\|([^>]*))?>$/.exec(text.trim());
+  return m ? { id: m[1]!, ...(m[2] ? { name: m[2] } : {}) } : null;
+}

@@ -1,0 +1,72 @@
+// Block Kit for commitments: the announcement in the channel, its done state, and lists.
+import type { KnownBlock } from '@slack/types';
+import type { CommitmentFull, LastChange } from '../../services/commitments.js';
+import { reference } from '../../services/commitments.js';
+import { ACTIONS } from '../ids.js';
+import { LIMITS, type Message, context, esc, mention, message, plainDate, section, slackDate } from './format.js';
+
+/** "<@maria> owes *Acme*" or "*Acme* owes us", and the plain-text twin for the fallback. */
+function whoOwes(c: CommitmentFull): { rich: string; plain: string } {
+  const account = esc(c.account.name);
+  return c.direction === 'ours'
+    ? { rich: `${mention(c.owner.slackUserId)} owes *${account}*`, plain: `${c.owner.displayName} owes ${c.account.name}` }
+    : { rich: `*${account}* owes us`, plain: `${c.account.name} owes us` };
+}
+
+export function commitmentLine(c: CommitmentFull, now: Date): string {
+  const overdue = c.status === 'open' && c.dueAt < now ? ' · :warning: *overdue*' : '';
+  const follow = c.direction === 'theirs' ? ` · ${mention(c.owner.slackUserId)} follows up` : '';
+  return `*${reference(c)}* · ${whoOwes(c).rich}: ${esc(c.title)}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
+}
+
+/** The announcement posted when a commitment is made, with a working Done button. */
+export function commitmentMessage(c: CommitmentFull, now: Date): Message {
+  const who = whoOwes(c);
+  const blocks: KnownBlock[] = [section(commitmentLine(c, now))];
+  if (c.notes) blocks.push(context(esc(c.notes)));
+  blocks.push(context(`Recorded by ${mention(c.createdBy.slackUserId)} with Kept`));
+  if (c.status === 'open') {
+    blocks.push({
+      type: 'actions',
+      block_id: `commitment:${c.id}`,
+      elements: [
+        {
+          type: 'button',
+          action_id: ACTIONS.commitmentDone,
+          text: { type: 'plain_text', text: c.direction === 'ours' ? 'Done' : 'Received' },
+          style: 'primary',
+          value: c.id,
+        },
+      ],
+    });
+  }
+  return message(`${reference(c)}: ${who.plain}: “${c.title}” by ${plainDate(c.dueAt, c.dueTimeZone)}`, blocks);
+}
+
+/** The announcement after it was delivered: no buttons, who and when. */
+export function commitmentDoneMessage(c: CommitmentFull, by: string, at: Date): Message {
+  const onTime = c.completedAt && c.completedAt <= c.originalDueAt ? 'on time' : 'late';
+  const verb = c.direction === 'ours' ? 'Done' : 'Received';
+  return message(`${reference(c)} ${verb.toLowerCase()}: “${c.title}”`, [
+    section(`:white_check_mark: ~${reference(c)} · ${whoOwes(c).rich}: ${esc(c.title)}~`),
+    context(`${verb} by ${mention(by)} ${slackDate(at, c.dueTimeZone)} · ${onTime}`),
+  ]);
+}
+
+export function alreadyChanged(c: CommitmentFull, last: LastChange | null): string {
+  const state = c.status === 'done' ? 'marked done' : c.status === 'dropped' ? 'dropped' : `is ${c.status}`;
+  const who = last?.actorSlackId ? ` by ${mention(last.actorSlackId)}` : '';
+  const when = last ? ` ${slackDate(last.at, c.dueTimeZone)}` : '';
+  return `${reference(c)} was already ${state}${who}${when}. Nothing changed.`;
+}
+
+/** An ephemeral list; never over Slack's block limit, and says how many were left out. */
+export function commitmentList(title: string, items: CommitmentFull[], total: number, now: Date, emptyHint: string): Message {
+  if (items.length === 0) return message(`${title}: nothing open.`, [section(`*${esc(title)}*\nNothing open. ${emptyHint}`)]);
+  const room = LIMITS.messageBlocks - 3;
+  const shown = items.slice(0, room);
+  const blocks: KnownBlock[] = [section(`*${esc(title)}* (${total} open)`), ...shown.map((c) => section(commitmentLine(c, now)))];
+  if (total > shown.length) blocks.push(context(`and ${total - shown.length} more, due later. Narrow the list with \`/commit list <account>\` or \`/commit list @person\`.`));
+  const text = `${title}: ${shown.map((c) => `${reference(c)} ${c.title}`).join('; ')}`;
+  return message(text, blocks);
+}

@@ -1,0 +1,32 @@
+import { type Message, message, section } from './format.js';
+
+const COMMIT_HELP = [
+  '*Record a commitment* (who owes what to whom, by when)',
+  '• `/commit Send revised pricing by Friday`: in an account’s channel, the account is implied',
+  '• `/commit acme: SOC2 answers by Dec 3 5pm @maria`: for Acme, owned by @maria',
+  '• `/commit acme: customer sends the signed order form by next Tuesday`: owed by the customer',
+  '• `/commit`: open the form',
+  '*See and close*',
+  '• `/commit list`: yours (in an account’s channel, that account’s)',
+  '• `/commit list overdue` · `/commit list mine` · `/commit list @person` · `/commit list acme`',
+  '• `/commit done C-42`',
+  '_Dates:_ Friday, tomorrow 3pm, Dec 3, next Tuesday, in 2 weeks. A date without a time means the end of that working day (18:00 your time).',
+];
+
+const KEPT_HELP = [
+  '*Accounts*',
+  '• `/kept account add Acme`: create an account (in a channel, also links the channel)',
+  '• `/kept account link Acme`: link this channel to Acme',
+  '• `/kept account set Acme owner @maria` · `cadence 14` · `tier strategic` · `renewal 2027-03-31` · `alias Acme Corp`',
+  '• `/kept help`: this list',
+];
+
+export function commitHelp(intro?: string): Message {
+  const lines = intro ? [intro, '', ...COMMIT_HELP] : COMMIT_HELP;
+  return message('How to use /commit', [section(lines.join('\n'))]);
+}
+
+export function keptHelp(intro?: string): Message {
+  const body = [...(intro ? [intro, ''] : []), ...KEPT_HELP].join('\n');
+  return message('Kept commands', [section(body), section(COMMIT_HELP.join('\n'))]);
+}

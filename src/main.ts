@@ -1,0 +1,61 @@
+// Entry point: reads config, applies migrations, builds dependencies, starts the chosen roles,
+// and shuts down cleanly on SIGTERM / SIGINT.
+import { Redis } from 'ioredis';
+import { createBot } from './bot/app.js';
+import { systemClock } from './clock.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createDb } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { createLogger } from './logger.js';
+
+async function main(config: Config): Promise<void> {
+  const logger = createLogger(config.LOG_LEVEL);
+  if (config.slack.kind === 'none') {
+    throw new ConfigError(
+      'Kept has no Slack credentials. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), ' +
+        'or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). See README.md, "Create the Slack app".',
+    );
+  }
+  await migrate(config.DATABASE_URL, { log: (l) => logger.info(l) });
+  const db = createDb(config.DATABASE_URL);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, lazyConnect: false });
+  redis.on('error', (err) => logger.warn('redis:', err.message));
+
+  const stops: Array<() => Promise<void>> = [];
+  if (config.KEPT_ROLES.includes('bot')) {
+    const bot = createBot({
+      db,
+      redis,
+      clock: systemClock,
+      logger,
+      slack: { botToken: config.slack.botToken, apiUrl: config.SLACK_API_URL, signingSecret: config.slack.signingSecret, ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}) },
+    });
+    const port = await bot.start(config.PORT);
+    logger.info(`bot listening on :${port} (${config.slack.kind === 'socket' ? 'Socket Mode; /healthz only' : 'POST /slack/events, GET /healthz'})`);
+    stops.push(() => bot.stop());
+  }
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: stopping`);
+    for (const stop of stops.reverse()) await stop().catch((err) => logger.error('while stopping:', err));
+    await db.$disconnect();
+    redis.disconnect();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+try {
+  await main(loadConfig());
+} catch (err) {
+  if (err instanceof ConfigError) {
+    console.error(err.message);
+  } else {
+    console.error('Kept could not start:', err);
+  }
+  process.exit(1);
+}

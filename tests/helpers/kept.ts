@@ -1,0 +1,71 @@
+// Starts Kept's real bot (Bolt HTTP receiver) on a fresh database, real Redis and the fake Slack Web API.
+import { Redis } from 'ioredis';
+import { createBot, type Bot } from '../../src/bot/app.js';
+import { FixedClock, type Clock } from '../../src/clock.js';
+import type { Db } from '../../src/db/client.js';
+import { createLogger } from '../../src/logger.js';
+import { createTestDatabase } from './db.js';
+import { FakeSlack } from './fake-slack.js';
+import { sendCommand, sendInteraction, type SendOptions, type SlashCommandFields, type SlackPayload } from './slack-requests.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface Kept {
+  baseUrl: string;
+  db: Db;
+  dbUrl: string;
+  redis: Redis;
+  slack: FakeSlack;
+  bot: Bot;
+  clock: FixedClock;
+  logs: string[];
+  command(fields: Partial<SlashCommandFields>, opts?: SendOptions): ReturnType<typeof sendCommand>;
+  interact(payload: SlackPayload, opts?: SendOptions): ReturnType<typeof sendInteraction>;
+  close(): Promise<void>;
+}
+
+export async function startKept(opts: { now?: string; clock?: Clock } = {}): Promise<Kept> {
+  const [database, slack] = await Promise.all([createTestDatabase(), FakeSlack.start()]);
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
+  const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
+  const logs: string[] = [];
+  const bot = createBot({
+    db: database.db,
+    redis,
+    clock: opts.clock ?? clock,
+    logger: createLogger('warn', 'test', (l) => logs.push(l)),
+    slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
+  });
+  const port = await bot.start(0);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    db: database.db,
+    dbUrl: database.url,
+    redis,
+    slack,
+    bot,
+    clock,
+    logs,
+    command: (fields, o) => sendCommand(baseUrl, SIGNING_SECRET, { response_url: slack.responseUrl(), ...fields }, o),
+    interact: (payload, o) => sendInteraction(baseUrl, SIGNING_SECRET, payload, o),
+    async close() {
+      await bot.stop();
+      await slack.close();
+      redis.disconnect();
+      await database.drop();
+    },
+  };
+}
+
+/** Resolves when `check` returns a truthy value (polling); for work that continues after Slack's ack. */
+export async function eventually<T>(check: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,30 @@
+// manifest.json and the ids Kept registers must agree, or Slack sends what nobody listens to.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/bot/ids.js';
+
+const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'));
+
+describe('manifest.json', () => {
+  it('declares exactly the commands Kept registers, with escaped mentions', () => {
+    const commands = manifest.features.slash_commands;
+    expect(commands.map((c: { command: string }) => c.command).sort()).toEqual(Object.values(COMMANDS).sort());
+    for (const c of commands) expect(c.should_escape).toBe(true);
+  });
+
+  it('routes commands, interactivity and option loads to /slack/events', () => {
+    const urls = [
+      ...manifest.features.slash_commands.map((c: { url: string }) => c.url),
+      manifest.settings.interactivity.request_url,
+      manifest.settings.interactivity.message_menu_options_url,
+      manifest.settings.event_subscriptions.request_url,
+    ];
+    for (const url of urls) expect(new URL(url).pathname).toBe('/slack/events');
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(manifest.features.app_home.home_tab_enabled).toBe(true);
+  });
+
+  it('asks only for the scopes Kept uses', () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['chat:write', 'chat:write.public', 'commands', 'users:read']);
+  });
+});

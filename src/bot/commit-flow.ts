@@ -1,17 +1,15 @@
 // The two ways a commitment is saved (quick add and the modal) end here: save once, announce in
 // the channel, and explain privately when the channel cannot be posted to.
 import type { WebClient } from '@slack/web-api';
-import { ErrorCode } from '@slack/web-api';
 import { accountChannels } from '../services/accounts.js';
 import { createCommitment, recordAnnouncement, reference, type CommitmentFull, type NewCommitment } from '../services/commitments.js';
+import { announce } from './announce.js';
 import { ACTIONS } from './ids.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { replyPrivately, type ReplyTarget } from './reply.js';
 import { commitModal, type CommitModalMeta, type CommitPrefill } from './views/commit-modal.js';
 import { commitmentMessage } from './views/commitment.js';
 import { LIMITS, message, section } from './views/format.js';
-
-const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 export async function saveAndAnnounce(
   deps: ListenerDeps,
@@ -24,29 +22,9 @@ export async function saveAndAnnounce(
     await replyPrivately(client, replyTo, message(`Already saved as ${reference(commitment)}.`, [section(`This was already saved as *${reference(commitment)}*; nothing new was created.`)]));
     return commitment;
   }
-  const channel = input.channelId?.startsWith('D') ? input.channelId : (input.channelId ?? (await accountChannels(deps.db, input.accountId))[0]);
-  const msg = commitmentMessage(commitment, deps.clock.now());
-  if (!channel) {
-    await replyPrivately(client, replyTo, msg);
-    return commitment;
-  }
-  try {
-    const res = await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
-    if (res.ts) await recordAnnouncement(deps.db, commitment.id, res.channel ?? channel, res.ts);
-  } catch (err) {
-    const code = (err as { code?: string; data?: { error?: string } });
-    if (code.code !== ErrorCode.PlatformError || !CANNOT_POST.has(code.data?.error ?? '')) throw err;
-    await replyPrivately(client, replyTo, {
-      text: `Saved ${reference(commitment)}, but I cannot post in this channel.`,
-      blocks: [
-        section(
-          `:floppy_disk: Saved *${reference(commitment)}*, but I cannot post in this channel (${code.data?.error}). ` +
-            'Invite me with `/invite @Kept` so the team sees commitments here; until then only you see this.',
-        ),
-        ...msg.blocks,
-      ],
-    });
-  }
+  const channel = input.channelId ?? (await accountChannels(deps.db, input.accountId))[0];
+  const posted = await announce(client, channel, commitmentMessage(commitment, deps.clock.now()), replyTo, `Saved ${reference(commitment)}`);
+  if (posted) await recordAnnouncement(deps.db, commitment.id, posted.channel, posted.ts);
   return commitment;
 }
 

@@ -10,10 +10,23 @@ export const ACTIONS = {
   commitmentDone: 'commitment_done',
   openCommitModal: 'open_commit_modal',
   accountSelect: 'account_select',
+  timelineOlder: 'timeline_older',
+  // On prompts (stable: old messages keep working after a deploy).
+  logTouch: 'log_touch',
+  snoozeCadence: 'snooze_cadence',
+  commitmentOnTrack: 'commitment_on_track',
+  commitmentMoreTime: 'commitment_more_time',
+  commitmentSnooze: 'commitment_snooze',
+  commitmentReschedule: 'commitment_reschedule',
+  commitmentReassign: 'commitment_reassign',
+  commitmentDrop: 'commitment_drop',
+  remindCustomer: 'remind_customer',
 } as const;
 
 export const VIEWS = {
   commitModal: 'commit_modal',
+  touchModal: 'touch_modal',
+  moreTimeModal: 'more_time_modal',
 } as const;
 
 /** Block ids inside the /commit modal; they are also the keys of `response_action: errors`. */
@@ -26,4 +39,18 @@ export const COMMIT_BLOCKS = {
   dueTime: 'due_time',
   direction: 'direction',
   notes: 'notes',
+} as const;
+
+/** Block ids inside the /touch modal. */
+export const TOUCH_BLOCKS = {
+  account: 'account',
+  kind: 'kind',
+  date: 'when_date',
+  time: 'when_time',
+  contacts: 'contacts',
+  others: 'others',
+  newContacts: 'new_contacts',
+  colleagues: 'colleagues',
+  summary: 'summary',
+  sentiment: 'sentiment',
 } as const;

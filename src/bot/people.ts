@@ -27,6 +27,7 @@ export interface Actor {
 }
 
 export class Directory {
+  /** Team id → workspace row. Only its id is relied on; settings are read fresh where they matter. */
   private readonly workspaces = new Map<string, Workspace>();
   private readonly profiles: ProfileSource;
 

@@ -1,6 +1,7 @@
 // Accounts: customer organisations, with an owner, a tier, a cadence, a renewal date and linked channels.
 import type { DbOrTx } from '../db/client.js';
 import type { Account, Tier } from '../generated/prisma/client.js';
+import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { closest, normalizeName } from './match.js';
 
@@ -85,7 +86,7 @@ export async function createAccount(
 ): Promise<Account> {
   const name = validateAccountName(input.name);
   try {
-    return await db.account.create({
+    const account = await db.account.create({
       data: {
         workspaceId: input.workspaceId,
         name,
@@ -94,6 +95,8 @@ export async function createAccount(
         tier: input.tier ?? 'standard',
       },
     });
+    await refreshCadence(db, { accountIds: [account.id] });
+    return db.account.findUniqueOrThrow({ where: { id: account.id } });
   } catch (err) {
     if (isUniqueViolation(err)) throw new UserError(`There is already an account called *${name}*.`);
     throw err;
@@ -157,9 +160,13 @@ export async function updateAccount(db: DbOrTx, accountId: string, change: Accou
       if (!Number.isInteger(change.days) || change.days < 1 || change.days > 365) {
         throw new UserError('The cadence is a number of days from 1 to 365, for example `cadence 14`.');
       }
-      return db.account.update({ where: { id: accountId }, data: { cadenceDays: change.days } });
+      await db.account.update({ where: { id: accountId }, data: { cadenceDays: change.days } });
+      await refreshCadence(db, { accountIds: [accountId] });
+      return db.account.findUniqueOrThrow({ where: { id: accountId } });
     case 'tier':
-      return db.account.update({ where: { id: accountId }, data: { tier: change.tier } });
+      await db.account.update({ where: { id: accountId }, data: { tier: change.tier } });
+      await refreshCadence(db, { accountIds: [accountId] });
+      return db.account.findUniqueOrThrow({ where: { id: accountId } });
     case 'renewal':
       return db.account.update({ where: { id: accountId }, data: { renewalDate: change.date } });
     case 'alias': {

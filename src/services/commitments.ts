@@ -4,6 +4,8 @@ import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
 import type { Direction, Prisma } from '../generated/prisma/client.js';
 import { UserError, isUniqueViolation } from './errors.js';
+import { nextPromptAt } from './reminders.js';
+import { readSettings } from './settings.js';
 
 export const COMMITMENT_LIMITS = { title: 200, notes: 2000 } as const;
 
@@ -72,8 +74,9 @@ export async function createCommitment(
       const ws = await tx.workspace.update({
         where: { id: input.workspaceId },
         data: { nextCommitmentNumber: { increment: 1 } },
-        select: { nextCommitmentNumber: true },
+        select: { nextCommitmentNumber: true, settings: true },
       });
+      const owner = await tx.user.findUniqueOrThrow({ where: { id: input.ownerId }, select: { timeZone: true } });
       const c = await tx.commitment.create({
         data: {
           workspaceId: input.workspaceId,
@@ -90,6 +93,7 @@ export async function createCommitment(
           source: input.source,
           sourceKey: input.sourceKey,
           channelId: input.channelId ?? null,
+          nextPromptAt: nextPromptAt(input, owner.timeZone, readSettings(ws.settings).workingHours, now),
           createdAt: now,
           updatedAt: now,
         },
@@ -146,7 +150,7 @@ export async function completeCommitment(
   const changed = await db.$transaction(async (tx) => {
     const { count } = await tx.commitment.updateMany({
       where: { id: input.commitmentId, status: 'open' },
-      data: { status: 'done', completedAt: now, updatedAt: now },
+      data: { status: 'done', completedAt: now, updatedAt: now, nextPromptAt: null },
     });
     if (count === 0) return false;
     await tx.commitmentEvent.create({
@@ -198,4 +202,45 @@ export async function listOpenCommitments(
     db.commitment.count({ where }),
   ]);
   return { items, total };
+}
+
+export type RescheduleResult =
+  | { kind: 'rescheduled'; commitment: CommitmentFull; previousDueAt: Date }
+  | { kind: 'unchanged'; commitment: CommitmentFull; last: LastChange | null };
+
+/**
+ * Moves the due date (the original stays, for the on-time rate) and restarts its prompts.
+ * The same request twice moves it once: a second call finds the date already set.
+ */
+export async function rescheduleCommitment(
+  db: Db,
+  clock: Clock,
+  input: { commitmentId: string; actorId: string; dueAt: Date; reason: string },
+): Promise<RescheduleResult> {
+  const now = clock.now();
+  const reason = input.reason.trim();
+  if (!reason) throw new UserError('Say why the date moves; it goes into the history and the update.');
+  if (reason.length > COMMITMENT_LIMITS.notes) throw new UserError(`Keep the reason to ${COMMITMENT_LIMITS.notes} characters.`);
+  if (input.dueAt <= now) throw new UserError('The new due date is in the past; pick a time from now on.');
+  const result = await db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ due_at: Date; status: string }[]>`SELECT due_at, status FROM commitments WHERE id = ${input.commitmentId}::uuid FOR UPDATE`;
+    if (!row || row.status !== 'open' || row.due_at.getTime() === input.dueAt.getTime()) return null;
+    const c = await tx.commitment.findUniqueOrThrow({ where: { id: input.commitmentId }, include: { owner: true, workspace: { select: { settings: true } } } });
+    await tx.commitment.update({
+      where: { id: c.id },
+      data: {
+        dueAt: input.dueAt,
+        updatedAt: now,
+        promptCount: 0,
+        nextPromptAt: nextPromptAt({ direction: c.direction, dueAt: input.dueAt }, c.owner.timeZone, readSettings(c.workspace.settings).workingHours, now),
+      },
+    });
+    await tx.commitmentEvent.create({
+      data: { commitmentId: c.id, kind: 'due_changed', actorId: input.actorId, at: now, before: { dueAt: row.due_at.toISOString() }, after: { dueAt: input.dueAt.toISOString() }, reason },
+    });
+    return row.due_at;
+  });
+  const commitment = await db.commitment.findUniqueOrThrow({ where: { id: input.commitmentId }, include: commitmentInclude });
+  if (result) return { kind: 'rescheduled', commitment, previousDueAt: result };
+  return { kind: 'unchanged', commitment, last: await lastStatusChange(db, input.commitmentId) };
 }

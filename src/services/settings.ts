@@ -10,6 +10,34 @@ export const workspaceSettingsSchema = z.object({
   tierCadenceDays: z
     .object({ strategic: z.number().int().positive(), key: z.number().int().positive(), standard: z.number().int().positive() })
     .default({ strategic: 7, key: 14, standard: 30 }),
+  /** The warning window before a cadence is due, as a fraction of the interval (at least one working day). */
+  cadenceWarningFraction: z.number().min(0).max(0.9).default(0.2),
+  /** Which prompts the workers send. */
+  prompts: z
+    .object({
+      cadenceDueSoon: z.boolean().default(true),
+      cadenceOverdue: z.boolean().default(true),
+      goingDark: z.boolean().default(true),
+      commitmentDueSoon: z.boolean().default(true),
+      commitmentOverdue: z.boolean().default(true),
+      customerFollowUp: z.boolean().default(true),
+      negativeTouch: z.boolean().default(true),
+      renewal: z.boolean().default(true),
+    })
+    .default({
+      cadenceDueSoon: true,
+      cadenceOverdue: true,
+      goingDark: true,
+      commitmentDueSoon: true,
+      commitmentOverdue: true,
+      customerFollowUp: true,
+      negativeTouch: true,
+      renewal: true,
+    }),
+  /** Direct messages go out only within working hours, Mon–Fri, in each recipient's own zone. */
+  workingHours: z
+    .object({ start: z.string().regex(/^\d{2}:\d{2}$/), end: z.string().regex(/^\d{2}:\d{2}$/) })
+    .default({ start: '09:00', end: '18:00' }),
   /** Slack user ids allowed to act on any commitment, besides Slack admins and owners. */
   adminSlackIds: z.array(z.string()).default([]),
 });
@@ -20,3 +48,5 @@ export function readSettings(raw: unknown): WorkspaceSettings {
   const parsed = workspaceSettingsSchema.safeParse(raw ?? {});
   return parsed.success ? parsed.data : workspaceSettingsSchema.parse({});
 }
+
+export type PromptName = keyof WorkspaceSettings['prompts'];

@@ -114,7 +114,12 @@ export function findDates(text: string, opts: FindDateOptions, limit = 10): Foun
   for (const result of plain) {
     if (found.length >= limit) break;
     if (!isPlausible(result, text)) continue;
-    let { at, hadTime } = resolve(result, opts);
+    let at: Date, hadTime: boolean;
+    try {
+      ({ at, hadTime } = resolve(result, opts));
+    } catch {
+      continue; // components luxon cannot build; not a usable date
+    }
     // Without a certain day, a weekday (or a bare time) can move by a week (or a day).
     const shift = result.start.isCertain('day') ? null : result.start.isCertain('weekday') ? { weeks: 1 } : { days: 1 };
     if (prefer === 'future' && at < now) {

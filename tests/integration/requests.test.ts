@@ -127,7 +127,7 @@ describe('/kept account', () => {
       ['account set initech renewal soon', 'YYYY-MM-DD'],
       ['account set initech owner maria', 'mention'],
       ['account set nosuch tier key', 'There is no account called “nosuch”'],
-      ['account frobnicate', '/kept account add Acme'],
+      ['account frobnicate', 'There is no account called “frobnicate”'],
       ['account add ' + 'x'.repeat(81), 'at most 80 characters'],
       ['dance', 'I don’t know `/kept dance`'],
     ] as const) {

@@ -13,11 +13,26 @@ const COMMIT_HELP = [
   '_Dates:_ Friday, tomorrow 3pm, Dec 3, next Tuesday, in 2 weeks. A date without a time means the end of that working day (18:00 your time).',
 ];
 
+const TOUCH_HELP = [
+  '*Log a touch* (calls, meetings, emails, reviews, visits, chats; a note is kept but does not count)',
+  '• `/touch acme call with Dana: renewal on track :+1:`',
+  '• `/touch meeting yesterday with @maria and Dana (CFO): pricing pushback :-1:`: in an account’s channel, the account is implied',
+  '• `/touch`: open the form',
+  '• `/touch list acme`: the account’s timeline, newest first',
+  '_Sentiment:_ :+1: / :-1: or words (“on track”, “pushback”). Any touch restarts the account’s cadence clock from when it happened.',
+];
+
 const KEPT_HELP = [
   '*Accounts*',
   '• `/kept account add Acme`: create an account (in a channel, also links the channel)',
   '• `/kept account link Acme`: link this channel to Acme',
   '• `/kept account set Acme owner @maria` · `cadence 14` · `tier strategic` · `renewal 2027-03-31` · `alias Acme Corp`',
+  '• `/kept account Acme`: the account card (cadence, last touch, open commitments, key contacts)',
+  '*Key contacts*',
+  '• `/kept contact add acme "Dana Smith" cfo decision-maker` (roles: decision-maker, champion, influencer, executive-sponsor, user)',
+  '• `/kept contact list acme`',
+  '*Settings*',
+  '• `/kept settings`: show · `/kept settings cadence strategic 7` · `/kept settings warning 20%`',
   '• `/kept help`: this list',
 ];
 
@@ -26,7 +41,12 @@ export function commitHelp(intro?: string): Message {
   return message('How to use /commit', [section(lines.join('\n'))]);
 }
 
+export function touchHelp(intro?: string): Message {
+  const lines = intro ? [intro, '', ...TOUCH_HELP] : TOUCH_HELP;
+  return message('How to use /touch', [section(lines.join('\n'))]);
+}
+
 export function keptHelp(intro?: string): Message {
   const body = [...(intro ? [intro, ''] : []), ...KEPT_HELP].join('\n');
-  return message('Kept commands', [section(body), section(COMMIT_HELP.join('\n'))]);
+  return message('Kept commands', [section(body), section(COMMIT_HELP.join('\n')), section(TOUCH_HELP.join('\n'))]);
 }

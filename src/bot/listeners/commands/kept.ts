@@ -1,10 +1,15 @@
 // /kept: accounts (add, link, set) and help. Later issues add settings, contacts and digests here.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import type { Account, Tier } from '../../../generated/prisma/client.js';
+import type { Account, ContactRole, Tier } from '../../../generated/prisma/client.js';
 import { createAccount, linkChannel, requireAccount, updateAccount, type AccountChange } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
-import { TIERS } from '../../../services/settings.js';
+import { addContact, CONTACT_ROLES, contactsWithLastTouch, ROLE_LABEL } from '../../../services/contacts.js';
+import { accountOverview } from '../../../services/overview.js';
+import { readSettings, TIERS, type TierName } from '../../../services/settings.js';
+import { updateSettings } from '../../../services/workspaces.js';
+import { accountCard, contactList } from '../../views/account.js';
+import type { Message } from '../../views/format.js';
 import { parseMention, type Actor } from '../../people.js';
 import { replyPrivately } from '../../reply.js';
 import { esc, mention, note } from '../../views/format.js';
@@ -18,11 +23,21 @@ const SET_FIELDS = ['owner', 'cadence', 'tier', 'renewal', 'alias', 'name'] as c
 export function keptCommand(deps: ListenerDeps) {
   return async ({ command, ack, client }: Args) => {
     await ack();
-    const reply = (text: string) => replyPrivately(client, { userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url }, note(text));
+    const target = { userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url };
+    const reply = (text: string) => replyPrivately(client, target, note(text));
+    const reply2 = (msg: Message) => replyPrivately(client, target, msg);
     const text = command.text.trim();
     const m = /^(\S+)(?:\s+(\S+))?(?:\s+([\s\S]*))?$/.exec(text);
     const [area = '', verb = '', rest = ''] = m ? [m[1]!.toLowerCase(), (m[2] ?? '').toLowerCase(), (m[3] ?? '').trim()] : [];
     if (!text || area === 'help') return replyPrivately(client, { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, keptHelp());
+    if (area === 'contact' || area === 'contacts') {
+      const actor = await deps.directory.actor(command.team_id, command.user_id);
+      return reply2(await contactCommand(deps, actor, verb, rest));
+    }
+    if (area === 'settings') {
+      const actor = await deps.directory.actor(command.team_id, command.user_id);
+      return reply(await settingsCommand(deps, actor, [verb, rest].filter(Boolean).join(' ')));
+    }
     if (area !== 'account') {
       return replyPrivately(client, { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, keptHelp(`I don’t know \`/kept ${esc(text)}\`. Here is what I do know:`));
     }
@@ -46,10 +61,69 @@ export function keptCommand(deps: ListenerDeps) {
       }
       case 'set':
         return reply(await setField(deps, actor, rest));
-      default:
-        throw new UserError('Write `/kept account add Acme`, `/kept account link Acme` or `/kept account set Acme cadence 14`.');
+      case '':
+        throw new UserError('Write `/kept account Acme` to see an account, or `/kept account add Acme`, `/kept account link Acme`, `/kept account set Acme cadence 14`.');
+      default: {
+        // `/kept account acme` (or `account show acme`) shows the account card.
+        const name = verb === 'show' ? rest : text.replace(/^account\s+/i, '');
+        const account = await requireAccount(deps.db, actor.workspace.id, name);
+        return reply2(accountCard(await accountOverview(deps.db, account.id, deps.clock.now()), actor.user.timeZone));
+      }
     }
   };
+}
+
+async function contactCommand(deps: ListenerDeps, actor: Actor, verb: string, rest: string): Promise<Message> {
+  if (verb === 'list') {
+    if (!rest) throw new UserError('Which account? Write `/kept contact list acme`.');
+    const account = await requireAccount(deps.db, actor.workspace.id, rest);
+    return contactList(account, await contactsWithLastTouch(deps.db, account.id), actor.user.timeZone);
+  }
+  if (verb !== 'add') throw new UserError('Write `/kept contact add acme "Dana Smith" cfo decision-maker` or `/kept contact list acme`.');
+  // The account is everything before a quoted name, or the first word: acme "Dana Smith" cfo decision-maker
+  const quoted = /^(.+?)\s+["“”']([^"“”']+)["“”']\s*(.*)$/.exec(rest);
+  const bare = /^(\S+)\s+(\S+)\s*(.*)$/.exec(rest);
+  const m = quoted ?? bare;
+  if (!m) throw new UserError('Write `/kept contact add acme "Dana Smith" cfo decision-maker`: the account, the name (in quotes if it has spaces), then an optional title, role and email.');
+  const account = await requireAccount(deps.db, actor.workspace.id, m[1]!);
+  let role: ContactRole | null = null;
+  let email: string | null = null;
+  const title: string[] = [];
+  for (const word of (m[3] ?? '').split(/\s+/).filter(Boolean)) {
+    const r = CONTACT_ROLES[word.toLowerCase()];
+    if (r && !role) role = r;
+    else if (word.includes('@')) email = word.replace(/^<mailto:[^|]+\|(.+)>$/, '$1');
+    else title.push(word);
+  }
+  const contact = await addContact(deps.db, { workspaceId: actor.workspace.id, accountId: account.id, name: m[2]!, role, title: title.join(' ') || null, email });
+  const details = [contact.title, contact.role ? ROLE_LABEL[contact.role] : null, contact.email].filter(Boolean).join(', ');
+  return note(`Added *${esc(contact.name)}*${details ? ` (${esc(details)})` : ''} as a key contact of *${esc(account.name)}*.`);
+}
+
+async function settingsCommand(deps: ListenerDeps, actor: Actor, text: string): Promise<string> {
+  // Read fresh: the actor's cached workspace row may predate another process's change.
+  const current = readSettings((await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id } })).settings);
+  const show = (s: typeof current) =>
+    `Cadence defaults: ${TIERS.map((t) => `${t} every ${s.tierCadenceDays[t]} days`).join(', ')}. ` +
+    `Warning window: the last ${Math.round(s.cadenceWarningFraction * 100)}% of the interval (at least one working day).`;
+  if (!text) return `${show(current)}\nChange with \`/kept settings cadence strategic 7\` or \`/kept settings warning 20%\`.`;
+  const cadence = /^cadence\s+(\w+)\s+(\d{1,3})$/i.exec(text);
+  const warning = /^warning\s+(\d{1,2})\s*%?$/i.exec(text);
+  let next;
+  if (cadence) {
+    const tier = cadence[1]!.toLowerCase() as TierName;
+    const days = Number(cadence[2]);
+    if (!TIERS.includes(tier)) throw new UserError(`The tier is one of ${TIERS.join(', ')}.`);
+    if (days < 1 || days > 365) throw new UserError('The cadence is a number of days from 1 to 365.');
+    next = await updateSettings(deps.db, actor.workspace.id, { tierCadenceDays: { ...current.tierCadenceDays, [tier]: days } });
+  } else if (warning) {
+    const pct = Number(warning[1]);
+    if (pct > 90) throw new UserError('The warning window is a percentage of the interval from 0 to 90.');
+    next = await updateSettings(deps.db, actor.workspace.id, { cadenceWarningFraction: pct / 100 });
+  } else {
+    throw new UserError('Write `/kept settings cadence strategic 7` (tier and days) or `/kept settings warning 20%`.');
+  }
+  return `Saved. ${show(next)}`;
 }
 
 async function setField(deps: ListenerDeps, actor: Actor, rest: string): Promise<string> {

@@ -1,0 +1,40 @@
+// Submission of "Need more time…": move the date once, keep the reason, tell the channel if asked.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { accountChannels } from '../../../services/accounts.js';
+import { getCommitment, reference, rescheduleCommitment } from '../../../services/commitments.js';
+import { UserError } from '../../../services/errors.js';
+import { replyPrivately } from '../../reply.js';
+import { context, esc, mention, message, note, section, slackDate } from '../../views/format.js';
+import { readRescheduleModal, rescheduleMeta } from '../../views/reschedule-modal.js';
+import { alreadyChanged } from '../../views/commitment.js';
+import type { ListenerDeps } from '../deps.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+export function rescheduleSubmit(deps: ListenerDeps) {
+  return async ({ ack, body, view, client }: Args) => {
+    const meta = rescheduleMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const read = readRescheduleModal(view.state.values, meta, deps.clock.now());
+    if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
+    await ack();
+    const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
+    const existing = await getCommitment(deps.db, meta.commitmentId);
+    if (!existing || existing.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
+    const result = await rescheduleCommitment(deps.db, deps.clock, { commitmentId: existing.id, actorId: actor.user.id, dueAt: read.dueAt, reason: read.reason });
+    const me = { userId: body.user.id };
+    if (result.kind === 'unchanged') {
+      if (result.commitment.status === 'open') return;
+      return replyPrivately(client, me, note(alreadyChanged(result.commitment, result.last)));
+    }
+    const c = result.commitment;
+    const line = `:calendar: *${reference(c)}* · ${esc(c.title)} (${esc(c.account.name)}) moves to ${slackDate(c.dueAt, c.dueTimeZone)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}.`;
+    await replyPrivately(client, me, note(`${line}\nReason: ${esc(read.reason)}`));
+    const channel = read.announce ? (await accountChannels(deps.db, c.accountId))[0] : undefined;
+    if (channel) {
+      await client.chat.postMessage({
+        channel,
+        ...message(`${reference(c)} ${c.title}: new date`, [section(line), context(`Why: ${esc(read.reason)} · ${mention(actor.user.slackUserId)}`)]),
+      });
+    }
+  };
+}

@@ -1,0 +1,119 @@
+// Block Kit for what the workers send: nudges, early warnings, and a person's combined due-soon DM.
+import type { KnownBlock } from '@slack/types';
+import type { PromptPayload } from '../../services/prompts.js';
+import { ACTIONS } from '../ids.js';
+import { LIMITS, type Message, context, esc, mention, message, section, slackDate } from './format.js';
+
+type Of<K extends PromptPayload['kind']> = PromptPayload & { kind: K };
+type CommitmentPayload = Of<'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'>;
+
+const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
+  type: 'button' as const,
+  action_id: actionId,
+  text: { type: 'plain_text' as const, text },
+  value,
+  ...(style ? { style } : {}),
+});
+
+const when = (iso: string, zone = 'UTC') => slackDate(new Date(iso), zone);
+const ago = (iso: string | null) => (iso ? `last touch ${when(iso)}` : 'no touch logged yet');
+const owner = (p: { ownerSlackId: string | null }) => (p.ownerSlackId ? mention(p.ownerSlackId) : 'the account owner');
+
+/** The buttons on an overdue item. Action ids are stable: clicks on old messages still land. */
+export function overdueActions(p: { commitmentId: string; direction: string }): KnownBlock {
+  const v = p.commitmentId;
+  const elements =
+    p.direction === 'ours'
+      ? [
+          button(ACTIONS.commitmentDone, 'Done', v, 'primary'),
+          button(ACTIONS.commitmentSnooze, 'Snooze', v),
+          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
+          button(ACTIONS.commitmentReassign, 'Reassign…', v),
+          button(ACTIONS.commitmentDrop, 'Drop…', v, 'danger'),
+        ]
+      : [
+          button(ACTIONS.commitmentDone, 'Received', v, 'primary'),
+          button(ACTIONS.remindCustomer, 'Remind customer', v),
+          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
+        ];
+  return { type: 'actions', block_id: `commitment:${v}`, elements };
+}
+
+function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): KnownBlock[] {
+  if (p.kind === 'cadence_due_soon') {
+    return [
+      section(`:alarm_clock: *${esc(p.accountName)}*: a touch is due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
+      { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary'), button(ACTIONS.snoozeCadence, 'Snooze 2 days', p.accountId)] },
+    ];
+  }
+  return [
+    section(`:hourglass_flowing_sand: *C-${p.number}* for *${esc(p.accountName)}*: ${esc(p.title)}\nDue ${when(p.dueAt, p.dueTimeZone)}`),
+    {
+      type: 'actions',
+      block_id: `commitment:${p.commitmentId}`,
+      elements: [
+        button(ACTIONS.commitmentDone, 'Done', p.commitmentId, 'primary'),
+        button(ACTIONS.commitmentOnTrack, 'On track', p.commitmentId),
+        button(ACTIONS.commitmentMoreTime, 'Need more time…', p.commitmentId),
+      ],
+    },
+  ];
+}
+
+/** One person's combined due-soon DM; long lists end with where to see the rest. */
+export function dueSoonDigest(items: Array<Of<'cadence_due_soon'> | Of<'commitment_due_soon'>>): Message {
+  const perItem = 2;
+  const room = Math.floor((LIMITS.messageBlocks - 2) / perItem);
+  const shown = items.slice(0, room);
+  const blocks: KnownBlock[] = [section(`*Coming up* · ${items.length === 1 ? 'one thing needs' : `${items.length} things need`} you soon`), ...shown.flatMap(dueSoonItem)];
+  if (items.length > shown.length) blocks.push(context(`and ${items.length - shown.length} more: \`/commit list mine\` shows every commitment.`));
+  const text = items.map((p) => (p.kind === 'cadence_due_soon' ? `${p.accountName}: touch due` : `C-${p.number} ${p.title}`)).join('; ');
+  return message(`Coming up: ${text}`, blocks);
+}
+
+export function promptMessage(p: PromptPayload): Message {
+  switch (p.kind) {
+    case 'cadence_due_soon':
+    case 'commitment_due_soon':
+      return dueSoonDigest([p as Of<'cadence_due_soon'> | Of<'commitment_due_soon'>]);
+    case 'cadence_overdue':
+      return message(`${p.accountName}: contact cadence missed`, [
+        section(`:red_circle: *${esc(p.accountName)}* is overdue for a touch: due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
+        { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
+      ]);
+    case 'going_dark':
+      return message(`Early warning: ${p.accountName} has gone dark`, [
+        section(`:black_circle: *Early warning: ${esc(p.accountName)} has gone dark.* No counted touch for twice the agreed ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
+        { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
+      ]);
+    case 'commitment_overdue':
+    case 'customer_follow_up':
+      return commitmentPrompt(p);
+    case 'negative_touch':
+      return message(`Early warning: a ${p.touchKind} with ${p.accountName} went badly`, [
+        section(`:red_circle: *Early warning: ${esc(p.accountName)}.* A ${esc(p.touchKind)} logged by ${mention(p.loggedBySlackId)} ${when(p.occurredAt)} went badly:\n>${esc(p.summary)}`),
+        context(`${owner(p)}: worth a plan before it grows. \`/touch list ${esc(p.accountName)}\` shows the timeline.`),
+      ]);
+    case 'renewal':
+      return message(`${p.accountName} renews in ${p.daysBefore} days and contact is thin`, [
+        section(`:calendar: *${esc(p.accountName)} renews in ${p.daysBefore} days* (${p.renewalDate}) and there has been no touch within its ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
+        { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
+      ]);
+  }
+}
+
+function commitmentPrompt(p: CommitmentPayload): Message {
+  if (p.kind === 'customer_follow_up') {
+    return message(`Follow up: ${p.accountName} owes C-${p.number} ${p.title}`, [
+      section(
+        `:mailbox_with_no_mail: *${esc(p.accountName)}* still owes *C-${p.number}*: ${esc(p.title)} (due ${when(p.dueAt, p.dueTimeZone)}).\n` +
+          `Worth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
+      ),
+      overdueActions(p),
+    ]);
+  }
+  return message(`Overdue: C-${p.number} ${p.title} (${p.accountName})`, [
+    section(`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${esc(p.accountName)}*: ${esc(p.title)}\nWas due ${when(p.dueAt, p.dueTimeZone)}. Deliver it, or tell the customer the new date.`),
+    overdueActions(p),
+  ]);
+}

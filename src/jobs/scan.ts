@@ -1,0 +1,174 @@
+// One scheduler tick: find what became due since the last tick, and write it to the delivery
+// ledger in the same transaction that moves the scan forward. Posting happens elsewhere (deliver).
+import { DateTime } from 'luxon';
+import type { Db, Tx } from '../db/client.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
+import { nextWorkingMoment } from '../services/working-hours.js';
+import { dueSoonDigest, promptMessage } from '../bot/views/prompts.js';
+import type { Message } from '../bot/views/format.js';
+
+export const SCAN_ID = 'prompts';
+/** On the very first tick there is no previous one: look back this far. */
+export const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+export interface PlannedDelivery {
+  id?: string;
+  workspaceId: string;
+  key: string;
+  kind: string;
+  destination: string;
+  notBefore: Date;
+  message: Message;
+  items: PromptDraft[];
+}
+
+export interface ScanResult {
+  window: { from: Date; to: Date } | null;
+  planned: PlannedDelivery[];
+  /** Ledger rows created by this tick: each needs a deliver job. */
+  created: string[];
+}
+
+class DryRun extends Error {
+  constructor(readonly result: ScanResult) {
+    super('dry run');
+  }
+}
+
+type DueSoon = PromptPayload & { kind: 'cadence_due_soon' | 'commitment_due_soon' };
+
+/**
+ * Scans (last tick, `at`]. Ticks are serialised by a row lock, so two workers ticking at once
+ * (or a scheduler registered twice) cover each moment once; a tick missed while workers were
+ * down is caught up by the next one. With `dryRun` nothing is kept.
+ */
+export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): Promise<ScanResult> {
+  try {
+    return await db.$transaction(
+      async (tx) => {
+        await tx.$executeRaw`
+          INSERT INTO scan_state (id, scanned_until) VALUES (${SCAN_ID}, ${new Date(at.getTime() - FIRST_LOOKBACK_MS)})
+          ON CONFLICT (id) DO NOTHING`;
+        const [state] = await tx.$queryRaw<{ scanned_until: Date }[]>`SELECT scanned_until FROM scan_state WHERE id = ${SCAN_ID} FOR UPDATE`;
+        const from = state!.scanned_until;
+        if (at <= from) return { window: null, planned: [], created: [] };
+        const drafts = await collectPrompts(tx, { from, to: at });
+        const fresh = await withoutRecorded(tx, drafts);
+        const planned = await plan(tx, fresh, at);
+        const created = await record(tx, planned, at);
+        await tx.$executeRaw`UPDATE scan_state SET scanned_until = ${at}, updated_at = now() WHERE id = ${SCAN_ID}`;
+        const result = { window: { from, to: at }, planned, created };
+        if (opts.dryRun) throw new DryRun(result);
+        return result;
+      },
+      { timeout: 60_000 },
+    );
+  } catch (err) {
+    if (err instanceof DryRun) return err.result;
+    throw err;
+  }
+}
+
+/** Drops prompts raised before (same key): the ledger, not the window, is what guarantees once. */
+async function withoutRecorded(tx: Tx, drafts: PromptDraft[]): Promise<PromptDraft[]> {
+  if (drafts.length === 0) return drafts;
+  const keys = drafts.map((d) => Prisma.sql`(${d.workspaceId}::uuid, ${d.key})`);
+  const seen = await tx.$queryRaw<{ workspace_id: string; key: string }[]>`
+    SELECT workspace_id, key FROM prompt_items WHERE (workspace_id, key) IN (${Prisma.join(keys)})`;
+  const done = new Set(seen.map((r) => `${r.workspace_id}|${r.key}`));
+  return drafts.filter((d) => !done.has(`${d.workspaceId}|${d.key}`));
+}
+
+function dueWhen(d: PromptDraft, at: Date): Date {
+  return d.recipient.kind === 'dm' ? nextWorkingMoment(at, d.recipient.timeZone, d.workingHours) : at;
+}
+
+function destination(d: PromptDraft): string {
+  return d.recipient.kind === 'dm' ? d.recipient.slackUserId : d.recipient.channelId;
+}
+
+/**
+ * Groups prompts into messages: one per channel prompt, and one DM a day per person for their
+ * due-soon items. A person's DM for the day that is still waiting (working hours) takes the new
+ * items; one that already went out leaves them for the next working morning.
+ */
+async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDelivery[]> {
+  const out = new Map<string, PlannedDelivery>();
+  const combinedKey = (d: PromptDraft, when: Date) =>
+    `due_soon_dm:${destination(d)}:${DateTime.fromJSDate(when, { zone: d.recipient.kind === 'dm' ? d.recipient.timeZone : 'UTC' }).toISODate()}`;
+  for (const d of drafts) {
+    const notBefore = dueWhen(d, at);
+    const key = d.combine ? combinedKey(d, notBefore) : d.key;
+    const entry = out.get(`${d.workspaceId}|${key}`) ?? { workspaceId: d.workspaceId, key, kind: d.combine ? 'due_soon_dm' : d.kind, destination: destination(d), notBefore, message: { text: '', blocks: [] }, items: [] };
+    entry.items.push(d);
+    out.set(`${d.workspaceId}|${key}`, entry);
+  }
+  const planned = [...out.values()];
+  const combined = planned.filter((p) => p.kind === 'due_soon_dm');
+  if (combined.length) {
+    const keys = combined.map((p) => Prisma.sql`(${p.workspaceId}::uuid, ${p.key})`);
+    // FOR UPDATE: a sender cannot claim a person's DM while new items are being added to it.
+    const existing = await tx.$queryRaw<{ id: string; workspace_id: string; key: string; status: string; not_before: Date }[]>`
+      SELECT id, workspace_id, key, status, not_before FROM deliveries WHERE (workspace_id, key) IN (${Prisma.join(keys)})
+      FOR UPDATE`;
+    const earlier = existing.length
+      ? await tx.promptItem.findMany({ where: { deliveryId: { in: existing.filter((e) => e.status === 'pending').map((e) => e.id) } }, orderBy: { createdAt: 'asc' } })
+      : [];
+    for (const p of combined) {
+      const row = existing.find((e) => e.workspace_id === p.workspaceId && e.key === p.key);
+      if (!row) continue;
+      if (row.status === 'pending') {
+        p.id = row.id;
+        p.notBefore = row.not_before;
+        p.items.unshift(...earlier.filter((i) => i.deliveryId === row.id).map((i) => ({ ...p.items[0]!, key: i.key, payload: i.payload as unknown as PromptPayload })));
+      } else {
+        // Today's DM already went out: these wait for the next working morning.
+        const first = p.items[0]!;
+        const zone = first.recipient.kind === 'dm' ? first.recipient.timeZone : 'UTC';
+        const tomorrow = DateTime.fromJSDate(p.notBefore, { zone }).plus({ days: 1 }).startOf('day').toJSDate();
+        p.notBefore = nextWorkingMoment(tomorrow, zone, first.workingHours);
+        p.key = combinedKey(first, p.notBefore);
+      }
+    }
+  }
+  for (const p of planned) {
+    p.message = p.kind === 'due_soon_dm' ? dueSoonDigest(p.items.map((i) => i.payload as DueSoon)) : promptMessage(p.items[0]!.payload);
+  }
+  return planned;
+}
+
+/** Writes the plan: new ledger rows, refreshed combined DMs, and the items (a fixed number of statements). */
+async function record(tx: Tx, planned: PlannedDelivery[], at: Date): Promise<string[]> {
+  if (planned.length === 0) return [];
+  const toUpdate = planned.filter((p) => p.id);
+  const toInsert = planned.filter((p) => !p.id);
+  const created: string[] = [];
+  for (let i = 0; i < toInsert.length; i += 1000) {
+    const rows = toInsert.slice(i, i + 1000).map(
+      (p) => Prisma.sql`(${p.workspaceId}::uuid, ${p.key}, ${p.kind}, ${p.destination}, ${JSON.stringify(p.message)}::jsonb, ${p.notBefore}::timestamptz, ${at}::timestamptz)`,
+    );
+    const ids = await tx.$queryRaw<{ id: string; workspace_id: string; key: string }[]>`
+      INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before, created_at)
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT (workspace_id, key) DO NOTHING
+      RETURNING id, workspace_id, key`;
+    for (const r of ids) {
+      const p = toInsert.find((x) => x.workspaceId === r.workspace_id && x.key === r.key)!;
+      p.id = r.id;
+      created.push(r.id);
+    }
+  }
+  if (toUpdate.length) {
+    const rows = toUpdate.map((p) => Prisma.sql`(${p.id}::uuid, ${JSON.stringify(p.message)}::jsonb)`);
+    await tx.$executeRaw`
+      UPDATE deliveries AS d SET message = v.message, updated_at = now()
+      FROM (VALUES ${Prisma.join(rows)}) AS v(id, message)
+      WHERE d.id = v.id AND d.status = 'pending'`;
+  }
+  const items = planned
+    .filter((p) => p.id)
+    .flatMap((p) => p.items.map((i) => ({ workspaceId: i.workspaceId, key: i.key, kind: i.kind, deliveryId: p.id!, payload: i.payload as object, createdAt: at })));
+  if (items.length) await tx.promptItem.createMany({ data: items, skipDuplicates: true });
+  return created;
+}

@@ -1,0 +1,89 @@
+// Cadence: the agreed interval between touches, and the moments derived from it. The moments are
+// stored on the account (warn / due / dark) and recomputed on every touch and cadence change, so
+// "which accounts became due" is an indexed range query, never a scan.
+import { Prisma } from '../generated/prisma/client.js';
+import type { DbOrTx } from '../db/client.js';
+import { readSettings, type TierName, type WorkspaceSettings } from './settings.js';
+import { addWorkingDays } from './time.js';
+
+export type CadenceStatus = 'on_track' | 'due_soon' | 'overdue' | 'dark';
+
+export interface CadenceMoments {
+  intervalDays: number;
+  warnAt: Date;
+  dueAt: Date;
+  darkAt: Date;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export function intervalDays(account: { cadenceDays: number | null; tier: TierName }, settings: WorkspaceSettings): number {
+  return account.cadenceDays ?? settings.tierCadenceDays[account.tier];
+}
+
+/**
+ * From the last counted touch (or when the account was created): due after the interval, dark
+ * after twice the interval, and a warning window of the last `warningFraction` of the interval,
+ * at least one working day.
+ */
+export function cadenceMoments(base: Date, days: number, warningFraction: number): CadenceMoments {
+  const dueAt = new Date(base.getTime() + days * DAY_MS);
+  const byFraction = new Date(dueAt.getTime() - Math.round(days * warningFraction * DAY_MS));
+  const oneWorkingDay = addWorkingDays(dueAt, -1, 'UTC');
+  return {
+    intervalDays: days,
+    warnAt: byFraction < oneWorkingDay ? byFraction : oneWorkingDay,
+    dueAt,
+    darkAt: new Date(base.getTime() + 2 * days * DAY_MS),
+  };
+}
+
+export function cadenceStatus(m: { warnAt: Date | null; dueAt: Date | null; darkAt: Date | null }, now: Date): CadenceStatus {
+  if (m.darkAt && now >= m.darkAt) return 'dark';
+  if (m.dueAt && now >= m.dueAt) return 'overdue';
+  if (m.warnAt && now >= m.warnAt) return 'due_soon';
+  return 'on_track';
+}
+
+/** Riskiest first: dark, overdue, due soon, on track. */
+export const STATUS_ORDER: Record<CadenceStatus, number> = { dark: 0, overdue: 1, due_soon: 2, on_track: 3 };
+
+/**
+ * Recomputes and stores the cadence moments of the given accounts (or of a whole workspace, after
+ * its tier defaults changed): one read and one UPDATE per 1,000 accounts.
+ */
+export async function refreshCadence(db: DbOrTx, scope: { accountIds: string[] } | { workspaceId: string }): Promise<void> {
+  const where = 'accountIds' in scope ? { id: { in: scope.accountIds } } : { workspaceId: scope.workspaceId };
+  if ('accountIds' in scope && scope.accountIds.length === 0) return;
+  const accounts = await db.account.findMany({
+    where,
+    select: { id: true, tier: true, cadenceDays: true, lastTouchAt: true, createdAt: true, workspace: { select: { settings: true } } },
+  });
+  for (let i = 0; i < accounts.length; i += 1000) {
+    const rows = accounts.slice(i, i + 1000).map((a) => {
+      const settings = readSettings(a.workspace.settings);
+      const m = cadenceMoments(a.lastTouchAt ?? a.createdAt, intervalDays(a, settings), settings.cadenceWarningFraction);
+      return Prisma.sql`(${a.id}::uuid, ${m.warnAt}::timestamptz, ${m.dueAt}::timestamptz, ${m.darkAt}::timestamptz)`;
+    });
+    await db.$executeRaw`
+      UPDATE accounts AS a SET cadence_warn_at = v.warn, cadence_due_at = v.due, cadence_dark_at = v.dark
+      FROM (VALUES ${Prisma.join(rows)}) AS v(id, warn, due, dark)
+      WHERE a.id = v.id`;
+  }
+}
+
+/**
+ * "Snooze 2 days" on a cadence nudge: the due-soon reminder comes back after `days`, unless the
+ * touch is due before then (the overdue post will say so). Returns the new reminder moment, or
+ * null when there is nothing to snooze.
+ */
+export async function snoozeCadence(db: DbOrTx, accountId: string, now: Date, days: number): Promise<{ remindAt: Date | null; dueAt: Date | null }> {
+  const remindAt = new Date(now.getTime() + days * DAY_MS);
+  const rows = await db.$queryRaw<{ cadence_due_at: Date | null; cadence_warn_at: Date | null }[]>`
+    UPDATE accounts SET cadence_warn_at = CASE WHEN cadence_due_at > ${remindAt} THEN ${remindAt} ELSE cadence_warn_at END
+    WHERE id = ${accountId}::uuid
+    RETURNING cadence_due_at, cadence_warn_at`;
+  const row = rows[0];
+  if (!row) return { remindAt: null, dueAt: null };
+  return { remindAt: row.cadence_warn_at && row.cadence_warn_at.getTime() === remindAt.getTime() ? remindAt : null, dueAt: row.cadence_due_at };
+}

@@ -1,0 +1,228 @@
+// /touch, key contacts, cadence and the account card/timeline, end to end.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventually, startKept, type Kept } from '../helpers/kept.js';
+import { blockAction, option, viewSubmission } from '../helpers/slack-requests.js';
+
+let kept: Kept;
+// Monday 23 Nov 2026, 10:00 in Berlin.
+const NOW = '2026-11-23T09:00:00Z';
+
+const kept_ = (text: string, channel_id = 'C0ACME') => kept.command({ command: '/kept', text, channel_id });
+const touch = (text: string, extra: Record<string, string> = {}) => kept.command({ command: '/touch', text, channel_id: 'C0ACME', ...extra });
+const reply = async () => JSON.stringify((await kept.slack.waitForResponse(undefined, 5000)).body);
+const acme = () => kept.db.account.findFirstOrThrow({ where: { name: 'Acme' } });
+
+beforeAll(async () => {
+  kept = await startKept({ now: NOW });
+  kept.slack.setUser('U0001', { name: 'ana', tz: 'Europe/Berlin' });
+  kept.slack.setUser('U0002', { name: 'maria', tz: 'Europe/Berlin' });
+  await kept_('account add Acme');
+  await eventually(() => kept.db.accountChannel.findFirst({ where: { channelId: 'C0ACME' } }));
+  await eventually(() => kept.slack.responses.length);
+  kept.slack.reset();
+  await kept_('account set acme tier strategic');
+  await reply();
+  kept.slack.reset();
+  await kept_('contact add acme "Dana Smith" cfo decision-maker');
+  expect(await reply()).toContain('Added *Dana Smith* (cfo, decision maker) as a key contact of *Acme*');
+});
+afterAll(() => kept?.close());
+beforeEach(() => kept.slack.reset());
+
+describe('cadence from the tier', () => {
+  it('a new strategic account is due a week after creation', async () => {
+    const a = await acme();
+    expect(a.cadenceDays).toBeNull();
+    expect(a.cadenceDueAt!.getTime() - a.createdAt.getTime()).toBe(7 * 24 * 3600 * 1000);
+  });
+});
+
+describe('/touch quick add', () => {
+  it('logs a call with a known contact, restarts the cadence clock and confirms in the channel', async () => {
+    const res = await touch('call with Dana: renewal on track :+1:');
+    expect(res.status).toBe(200);
+    const post = await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'C0ACME');
+    const t = await kept.db.touch.findFirstOrThrow({ include: { contacts: { include: { contact: true } } } });
+    expect(t).toMatchObject({ kind: 'call', summary: 'renewal on track', sentiment: 'positive' });
+    expect(t.occurredAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(t.contacts.map((c) => c.contact.name)).toEqual(['Dana Smith']);
+    const a = await acme();
+    expect(a.lastTouchAt?.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(a.cadenceDueAt?.toISOString()).toBe('2026-11-30T09:00:00.000Z');
+    expect(post.text).toContain('Call with Acme: renewal on track');
+    expect(JSON.stringify(post.blocks)).toContain('Next touch due');
+  });
+
+  it('a backdated touch only moves the clock if it is the latest', async () => {
+    await touch('acme email 3 days ago with Dana: sent the SOC2 report');
+    await kept.slack.waitFor('chat.postMessage');
+    const a = await acme();
+    expect(a.lastTouchAt?.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(await kept.db.touch.count()).toBe(2);
+  });
+
+  it('a note is kept but does not count', async () => {
+    kept.clock.set('2026-11-24T09:00:00Z');
+    await touch('note: procurement is being reorganised');
+    await kept.slack.waitFor('chat.postMessage');
+    const n = await kept.db.touch.findFirstOrThrow({ where: { kind: 'note' } });
+    expect(n.summary).toContain('procurement');
+    expect((await acme()).lastTouchAt?.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+  });
+
+  it('logs one touch when the same request arrives twice', async () => {
+    const before = await kept.db.touch.count();
+    const fields = { trigger_id: 'trig.touch-twice' };
+    await Promise.all([touch('chat with Dana: quick check-in', fields), touch('chat with Dana: quick check-in', fields)]);
+    await kept.slack.waitFor('chat.postMessage');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await kept.db.touch.count()).toBe(before + 1);
+  });
+
+  it('opens the modal for an unknown contact, offering to add it', async () => {
+    await touch('meeting yesterday with <@U0002|maria> and Li (VP Ops): pricing pushback :-1:', { trigger_id: 'trig.touch-modal' });
+    const open = await kept.slack.waitFor('views.open');
+    expect(open.view.callback_id).toBe('touch_modal');
+    const blocks = open.view.blocks;
+    expect(blocks.find((b: any) => b.block_id === 'new_contacts').element.options.map((o: any) => o.value)).toEqual(['Li']);
+    expect(blocks.find((b: any) => b.block_id === 'colleagues').element.initial_users).toEqual(['U0002']);
+    expect(blocks.find((b: any) => b.block_id === 'kind').element.initial_option.value).toBe('meeting');
+    expect(blocks.find((b: any) => b.block_id === 'when_date').element.initial_date).toBe('2026-11-23');
+    expect(JSON.stringify(open.view)).toContain('Li is not a key contact of Acme yet');
+  });
+
+  it('opens the modal for a touch in the future', async () => {
+    await touch('call tomorrow 3pm with Dana: prep');
+    const open = await kept.slack.waitFor('views.open');
+    expect(JSON.stringify(open.view)).toMatch(/future/);
+  });
+
+  it('opens an empty modal for /touch with no text, with the channel’s account', async () => {
+    await touch('');
+    const open = await kept.slack.waitFor('views.open');
+    expect(open.view.blocks.find((b: any) => b.block_id === 'account').element.initial_option.text.text).toBe('Acme');
+    expect(open.view.blocks.find((b: any) => b.block_id === 'contacts').element.options).toHaveLength(1);
+  });
+});
+
+describe('the /touch modal', () => {
+  const meta = () => JSON.stringify({ channelId: 'C0ACME', timeZone: 'Europe/Berlin', accountId: null });
+  const values = async (over: Record<string, any> = {}) => {
+    const a = await acme();
+    return {
+      account: { account_select: { type: 'external_select', selected_option: option({ value: a.id, text: 'Acme' }) } },
+      kind: { value: { type: 'static_select', selected_option: option({ value: 'meeting' }) } },
+      when_date: { value: { type: 'datepicker', selected_date: '2026-11-23' } },
+      when_time: { value: { type: 'timepicker', selected_time: '15:00' } },
+      others: { value: { type: 'plain_text_input', value: 'Li, Sam' } },
+      new_contacts: { value: { type: 'checkboxes', selected_options: [option({ value: 'Li' })] } },
+      colleagues: { value: { type: 'multi_users_select', selected_users: ['U0002'] } },
+      summary: { value: { type: 'plain_text_input', value: 'pricing pushback' } },
+      sentiment: { value: { type: 'radio_buttons', selected_option: option({ value: 'negative' }) } },
+      ...over,
+    };
+  };
+
+  it('reports a missing summary and a future time on the fields', async () => {
+    const res = await kept.interact(
+      viewSubmission({
+        callbackId: 'touch_modal',
+        privateMetadata: meta(),
+        values: await values({ summary: { value: { type: 'plain_text_input', value: '' } }, when_date: { value: { type: 'datepicker', selected_date: '2026-11-30' } } }),
+      }),
+    );
+    const body = JSON.parse(res.body);
+    expect(body.response_action).toBe('errors');
+    expect(Object.keys(body.errors).sort()).toEqual(['summary', 'when_date']);
+  });
+
+  it('saves once, creating the ticked contact and keeping the other name as text', async () => {
+    const before = await kept.db.touch.count();
+    const payload = viewSubmission({ callbackId: 'touch_modal', privateMetadata: meta(), viewId: 'VTOUCH1', values: await values() });
+    await Promise.all([kept.interact(payload), kept.interact(payload)]);
+    await kept.slack.waitFor('chat.postMessage');
+    await eventually(async () => (await kept.db.touch.count()) === before + 1);
+    const t = await kept.db.touch.findFirstOrThrow({ where: { sourceKey: 'view:VTOUCH1' }, include: { contacts: { include: { contact: true } } } });
+    expect(t.contacts.map((c) => c.contact.name)).toEqual(['Li']);
+    expect(t.participants).toEqual(['Sam', '<@U0002>']);
+    expect(t.sentiment).toBe('negative');
+    expect(t.occurredAt.toISOString()).toBe('2026-11-23T14:00:00.000Z'); // 15:00 Berlin
+    // Earlier than the chat logged on the 24th: a backdated touch leaves the clock alone.
+    expect((await acme()).lastTouchAt?.toISOString()).toBe('2026-11-24T09:00:00.000Z');
+  });
+});
+
+describe('seeing an account', () => {
+  it('/kept account acme shows the card', async () => {
+    await kept.command({ command: '/commit', text: 'acme: Send the SOC2 answers by Friday', channel_id: 'C0ACME' });
+    await kept.slack.waitFor('chat.postMessage');
+    kept.slack.reset();
+    await kept_('account acme');
+    const card = await reply();
+    expect(card).toContain('every 7 days');
+    expect(card).toContain('on track');
+    expect(card).toContain('ours 1 · theirs 0');
+    expect(card).toContain('Dana Smith');
+    expect(card).toContain('last touched');
+    expect(card).toContain('<@U0001>');
+  });
+
+  it('/kept contact list shows when each contact was last touched', async () => {
+    await kept_('contact list acme');
+    const list = await reply();
+    expect(list).toContain('Dana Smith');
+    expect(list).toContain('Li');
+  });
+
+  it('/touch list pages through touches and commitment events, newest first', async () => {
+    for (let i = 0; i < 16; i++) {
+      kept.clock.advance(60_000);
+      kept.slack.reset();
+      await touch(`email with Dana: follow-up ${i}`, { trigger_id: `trig.page.${i}` });
+      await kept.slack.waitFor('chat.postMessage');
+    }
+    kept.slack.reset();
+    await touch('list acme');
+    const first = (await kept.slack.waitForResponse()).body as any;
+    expect(first.blocks.length).toBeLessThanOrEqual(50);
+    const text = JSON.stringify(first.blocks);
+    expect(text).toContain('follow-up 15');
+    const older = first.blocks.at(-1).elements[0];
+    expect(older.action_id).toBe('timeline_older');
+    kept.slack.reset();
+    await kept.interact(blockAction({ actionId: 'timeline_older', value: older.value, responseUrl: kept.slack.responseUrl('older'), userId: 'U0001' }));
+    const second = (await kept.slack.waitForResponse((r) => r.id === 'older')).body as any;
+    expect(second.replace_original).toBe(true);
+    const page2 = JSON.stringify(second.blocks);
+    expect(page2).toContain('C-1'); // the commitment event is older than the emails
+    expect(page2).toContain('renewal on track');
+    expect(page2).not.toContain('follow-up 15');
+  });
+});
+
+describe('settings', () => {
+  it('changing a tier’s default cadence moves the accounts on it', async () => {
+    await kept_('settings cadence strategic 10');
+    expect(await reply()).toContain('strategic every 10 days');
+    const a = await acme();
+    expect(a.cadenceDueAt!.getTime() - a.lastTouchAt!.getTime()).toBe(10 * 24 * 3600 * 1000);
+  });
+
+  it('an account’s own cadence wins over the tier', async () => {
+    await kept_('account set acme cadence 3');
+    await reply();
+    const a = await acme();
+    expect(a.cadenceDueAt!.getTime() - a.lastTouchAt!.getTime()).toBe(3 * 24 * 3600 * 1000);
+  });
+
+  it('explains bad input', async () => {
+    await kept_('settings cadence gold 10');
+    expect(await reply()).toContain('The tier is one of');
+    kept.slack.reset();
+    await kept_('contact add acme');
+    expect(await reply()).toContain('/kept contact add acme');
+    kept.slack.reset();
+    await kept_('contact add acme "Dana Smith"');
+    expect(await reply()).toContain('already a contact');
+  });
+});

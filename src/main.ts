@@ -6,6 +6,8 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { SlackSender } from './jobs/slack-sender.js';
+import { startWorkers } from './jobs/worker.js';
 import { createLogger } from './logger.js';
 
 async function main(config: Config): Promise<void> {
@@ -33,6 +35,13 @@ async function main(config: Config): Promise<void> {
     const port = await bot.start(config.PORT);
     logger.info(`bot listening on :${port} (${config.slack.kind === 'socket' ? 'Socket Mode; /healthz only' : 'POST /slack/events, GET /healthz'})`);
     stops.push(() => bot.stop());
+  }
+
+  if (config.KEPT_ROLES.includes('worker')) {
+    const sender = new SlackSender(db, systemClock, logger, { token: config.slack.botToken, apiUrl: config.SLACK_API_URL, redis, prefix: config.KEPT_QUEUE_PREFIX });
+    const workers = await startWorkers({ db, clock: systemClock, logger, sender, redisUrl: config.REDIS_URL, prefix: config.KEPT_QUEUE_PREFIX });
+    logger.info('workers started: scanning every minute, delivering prompts');
+    stops.push(() => workers.close());
   }
 
   let stopping = false;

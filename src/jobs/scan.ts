@@ -11,6 +11,11 @@ import type { Message } from '../bot/views/format.js';
 export const SCAN_ID = 'prompts';
 /** On the very first tick there is no previous one: look back this far. */
 export const FIRST_LOOKBACK_MS = 24 * 60 * 60 * 1000;
+/**
+ * The scan covers up to this long before "now", so rows written by transactions still in flight
+ * (a touch stamped a moment ago, not yet committed) are in a later window rather than missed.
+ */
+export const SETTLE_MS = 15_000;
 
 export interface PlannedDelivery {
   id?: string;
@@ -47,18 +52,19 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
   try {
     return await db.$transaction(
       async (tx) => {
+        const to = new Date(at.getTime() - SETTLE_MS);
         await tx.$executeRaw`
-          INSERT INTO scan_state (id, scanned_until) VALUES (${SCAN_ID}, ${new Date(at.getTime() - FIRST_LOOKBACK_MS)})
+          INSERT INTO scan_state (id, scanned_until) VALUES (${SCAN_ID}, ${new Date(to.getTime() - FIRST_LOOKBACK_MS)})
           ON CONFLICT (id) DO NOTHING`;
         const [state] = await tx.$queryRaw<{ scanned_until: Date }[]>`SELECT scanned_until FROM scan_state WHERE id = ${SCAN_ID} FOR UPDATE`;
         const from = state!.scanned_until;
-        if (at <= from) return { window: null, planned: [], created: [] };
-        const drafts = await collectPrompts(tx, { from, to: at });
+        if (to <= from) return { window: null, planned: [], created: [] };
+        const drafts = await collectPrompts(tx, { from, to });
         const fresh = await withoutRecorded(tx, drafts);
         const planned = await plan(tx, fresh, at);
         const created = await record(tx, planned, at);
-        await tx.$executeRaw`UPDATE scan_state SET scanned_until = ${at}, updated_at = now() WHERE id = ${SCAN_ID}`;
-        const result = { window: { from, to: at }, planned, created };
+        await tx.$executeRaw`UPDATE scan_state SET scanned_until = ${to}, updated_at = now() WHERE id = ${SCAN_ID}`;
+        const result = { window: { from, to }, planned, created };
         if (opts.dryRun) throw new DryRun(result);
         return result;
       },

@@ -88,26 +88,25 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
   const { from, to } = window;
   const inWindow = { gt: from, lte: to };
   const live = { archived: false };
-  const [warned, due, dark, commitments, touches, renewals] = await Promise.all([
-    tx.account.findMany({ where: { ...live, ownerId: { not: null }, cadenceWarnAt: inWindow, cadenceDueAt: { gt: to } }, include: accountInclude }),
-    tx.account.findMany({ where: { ...live, cadenceDueAt: inWindow, cadenceDarkAt: { gt: to } }, include: accountInclude }),
-    tx.account.findMany({ where: { ...live, cadenceDarkAt: inWindow }, include: accountInclude }),
-    tx.commitment.findMany({
-      where: { status: 'open', nextPromptAt: { lte: to } },
-      include: { owner: { select: { slackUserId: true, timeZone: true } }, account: { include: accountInclude } },
-    }),
-    tx.touch.findMany({
-      where: { sentiment: 'negative', kind: { not: 'note' }, createdAt: inWindow },
-      include: { loggedBy: { select: { slackUserId: true } }, account: { include: accountInclude } },
-    }),
-    tx.account.findMany({
-      where: {
-        ...live,
-        OR: RENEWAL_DAYS.map((d) => ({ renewalDate: { gt: new Date(from.getTime() + (d - 1) * DAY_MS), lte: new Date(to.getTime() + d * DAY_MS) } })),
-      },
-      include: accountInclude,
-    }),
-  ]);
+  // One transaction, one connection: the queries run one after another.
+  const warned = await tx.account.findMany({ where: { ...live, ownerId: { not: null }, cadenceWarnAt: inWindow, cadenceDueAt: { gt: to } }, include: accountInclude });
+  const due = await tx.account.findMany({ where: { ...live, cadenceDueAt: inWindow, cadenceDarkAt: { gt: to } }, include: accountInclude });
+  const dark = await tx.account.findMany({ where: { ...live, cadenceDarkAt: inWindow }, include: accountInclude });
+  const commitments = await tx.commitment.findMany({
+    where: { status: 'open', nextPromptAt: { lte: to } },
+    include: { owner: { select: { slackUserId: true, timeZone: true } }, account: { include: accountInclude } },
+  });
+  const touches = await tx.touch.findMany({
+    where: { sentiment: 'negative', kind: { not: 'note' }, createdAt: inWindow },
+    include: { loggedBy: { select: { slackUserId: true } }, account: { include: accountInclude } },
+  });
+  const renewals = await tx.account.findMany({
+    where: {
+      ...live,
+      OR: RENEWAL_DAYS.map((d) => ({ renewalDate: { gt: new Date(from.getTime() + (d - 1) * DAY_MS), lte: new Date(to.getTime() + d * DAY_MS) } })),
+    },
+    include: accountInclude,
+  });
 
   const drafts: PromptDraft[] = [];
   const push = (settingsRaw: unknown, d: Omit<PromptDraft, 'workingHours'>) => {

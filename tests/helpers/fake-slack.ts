@@ -21,6 +21,8 @@ export interface RecordedCall {
   status: number;
   /** Slack error code for outcome 'error' (`http_<status>` for a server error scripted with afterRecording: false). */
   error?: string;
+  /** For a chat.postMessage that landed: the message's ts (also when the answer was a server error). */
+  ts?: string;
 }
 
 export interface RecordedResponse {
@@ -49,7 +51,7 @@ type Failure =
   | { kind: 'ratelimited'; retryAfter: number }
   | { kind: 'server_error'; status: number; afterRecording: boolean };
 type Scripted<T> = { method: string; times: number; item: T };
-type Answer = { status: number; body: SlackArgs; headers?: Record<string, string>; outcome: CallOutcome; error?: string };
+type Answer = { status: number; body: SlackArgs; headers?: Record<string, string>; outcome: CallOutcome; error?: string; ts?: string };
 
 const BASE_TS = 1_700_000_000;
 
@@ -192,7 +194,7 @@ export class FakeSlack {
     delete args.token;
     const at = Date.now();
     const answer = this.decide(method, args, at);
-    this.calls.push({ method, args, token, at, outcome: answer.outcome, status: answer.status, error: answer.error });
+    this.calls.push({ method, args, token, at, outcome: answer.outcome, status: answer.status, error: answer.error, ts: answer.ts });
     this.events.emit('record');
 
     const delay = take(this.delays, method);
@@ -211,7 +213,7 @@ export class FakeSlack {
       if (failure.afterRecording) this.notePost(method, args, at);
       const error = `http_${failure.status}`;
       return failure.afterRecording
-        ? { status: failure.status, body: { ok: false, error }, outcome: 'server_error' }
+        ? { status: failure.status, body: { ok: false, error }, outcome: 'server_error', ...(method === 'chat.postMessage' ? { ts: this.nextTs() } : {}) }
         : { status: failure.status, body: { ok: false, error }, outcome: 'error', error };
     }
     if (method === 'chat.postMessage' && this.postsPerSecond) {
@@ -221,7 +223,23 @@ export class FakeSlack {
     const body = this.answerers.get(method)?.(args) ?? { ok: true, ...this.defaultAnswer(method, args) };
     if (body.ok !== true) return { status: 200, body, outcome: 'error', error: String(body.error ?? 'unknown_error') };
     this.notePost(method, args, at);
-    return { status: 200, body, outcome: 'ok' };
+    return { status: 200, body, outcome: 'ok', ...(method === 'chat.postMessage' ? { ts: String(body.ts) } : {}) };
+  }
+
+  /** conversations.history: the messages that landed in a channel, newest first, with their metadata. */
+  private history(args: SlackArgs): SlackArgs {
+    const oldest = Number(args.oldest ?? 0);
+    const messages = this.calls
+      .filter((c) => c.method === 'chat.postMessage' && landed(c.outcome) && c.args.channel === args.channel && Number(c.ts) >= oldest)
+      .map((c) => ({
+        type: 'message',
+        ts: c.ts,
+        text: c.args.text,
+        bot_id: 'BBOT',
+        ...(args.include_all_metadata && c.args.metadata ? { metadata: c.args.metadata } : {}),
+      }))
+      .reverse();
+    return { messages, has_more: false };
   }
 
   private notePost(method: string, args: SlackArgs, at: number): void {
@@ -260,6 +278,8 @@ export class FakeSlack {
         return { channel: { id: channel, name: `channel-${String(channel).toLowerCase()}`, is_channel: true, is_member: true } };
       case 'users.info':
         return this.userInfo(String(args.user));
+      case 'conversations.history':
+        return this.history(args);
       default:
         return {};
     }
@@ -286,9 +306,10 @@ export class FakeSlack {
     return { ...view, id: id ?? `V${String(n).padStart(8, '0')}`, hash: `${BASE_TS + n}.h${n}`, team_id: this.teamId, app_id: 'A0001', bot_id: 'BBOT' };
   }
 
+  /** Message timestamps as Slack makes them: wall-clock seconds, unique and increasing. */
   private nextTs(): string {
     const n = ++this.seq;
-    return `${BASE_TS + Math.floor(n / 10_000)}.${String((n % 10_000) * 100).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(n).padStart(6, '0')}`;
   }
 
   private waitUntil<T>(find: () => T | undefined, timeoutMs: number, what: string): Promise<T> {

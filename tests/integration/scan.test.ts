@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
-import { scan } from '../../src/jobs/scan.js';
+import { scan, SETTLE_MS } from '../../src/jobs/scan.js';
 import { createAccount, linkChannel, updateAccount } from '../../src/services/accounts.js';
 import { createCommitment } from '../../src/services/commitments.js';
 import { recordTouch } from '../../src/services/touches.js';
@@ -35,12 +35,16 @@ async function world(start: string, zone = 'America/New_York') {
   return { clock, ws, owner, account, touch, commit };
 }
 
-/** Scans every `stepHours` from the clock's time until `until`, moving the clock along. */
+/**
+ * Scans every `stepHours` from the clock's time until `until`, moving the clock along. Each tick
+ * runs just after the step (as the every-minute scheduler would), so that a moment on the step
+ * itself is inside the scan's settled window.
+ */
 async function runUntil(clock: FixedClock, until: string, stepHours = 1) {
   const end = new Date(until).getTime();
   while (clock.now().getTime() < end) {
     clock.advance(stepHours * 3600_000);
-    await scan(db, clock.now());
+    await scan(db, new Date(clock.now().getTime() + SETTLE_MS));
   }
 }
 
@@ -63,7 +67,7 @@ describe('cadence prompts', () => {
     expect(local(soon!.notBefore, 'America/New_York')).toBe('Fri 2026-11-13 10:00');
     expect(overdue!.destination).toBe(`CACME${n}`);
     expect(JSON.stringify(overdue!.message)).toContain(`<@${w.owner.slackUserId}>`);
-    expect(dark!.notBefore.toISOString()).toBe('2026-11-30T15:00:00.000Z');
+    expect(dark!.notBefore.toISOString()).toBe('2026-11-30T15:00:15.000Z'); // the first tick after the moment
     // Rescanning the past changes nothing.
     await scan(db, w.clock.now());
     expect(await db.delivery.count({ where: { workspaceId: w.ws.id } })).toBe(3);
@@ -146,7 +150,7 @@ describe('early warnings', () => {
     const [row] = await deliveries(w.ws.id);
     expect(row!.kind).toBe('negative_touch');
     expect(row!.destination).toBe(`CACME${n}`);
-    expect(row!.notBefore).toEqual(w.clock.now());
+    expect(row!.notBefore).toEqual(w.clock.now()); // a channel post goes at once
   });
 
   it('a renewal 90, 60 and 30 days out warns only when recent contact is thin', async () => {

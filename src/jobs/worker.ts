@@ -1,0 +1,104 @@
+// The worker role: a BullMQ worker per queue, dispatching on job.name, plus the every-minute
+// scheduler that ticks the scan. Several worker processes can share one Redis: the scan is
+// serialised in Postgres and every post goes through the ledger.
+import { DelayedError, type Job, Worker } from 'bullmq';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { stalled } from '../services/ledger.js';
+import { deliverJobId, enqueueDeliveries, JOBS, openQueues, QUEUES, SCAN_EVERY_MS, SCAN_SCHEDULER_ID, workerConnection, type Queues } from './queues.js';
+import { scan } from './scan.js';
+import type { SlackSender } from './slack-sender.js';
+
+export interface WorkerDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  sender: SlackSender;
+  redisUrl: string;
+  prefix: string;
+  /** Parallel deliveries per process (pacing per channel still holds across them). */
+  concurrency?: number;
+  /** Register the every-minute scan scheduler (off in tests that drive ticks themselves). */
+  schedule?: boolean;
+  /** Backoff base for retried deliveries. */
+  retryDelayMs?: number;
+}
+
+export interface Workers {
+  queues: Queues;
+  /** One scheduler tick, as the scheduler would run it: scan, queue what it found, recover stalled rows. */
+  tick(): Promise<{ created: string[]; recovered: string[] }>;
+  close(): Promise<void>;
+}
+
+/** Rows untouched this long while due are assumed to have lost their job. */
+const STALLED_AFTER_MS = 2 * 60_000;
+
+export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
+  const { db, clock, logger, sender } = deps;
+  const queues = openQueues(deps.redisUrl, deps.prefix);
+  const connection = workerConnection(deps.redisUrl);
+  connection.on('error', (err) => logger.warn('redis (worker):', err.message));
+
+  const tick = async () => {
+    const now = clock.now();
+    const { created } = await scan(db, now);
+    await enqueueDeliveries(queues, created, deps.retryDelayMs);
+    const recovered = await recover(now);
+    if (created.length || recovered.length) logger.info(`scan: ${created.length} new prompt(s), ${recovered.length} recovered`);
+    return { created, recovered };
+  };
+
+  /** Re-queues ledger rows whose jobs were lost (Redis restarted) or gave up. */
+  const recover = async (now: Date) => {
+    const ids = await stalled(db, now, STALLED_AFTER_MS, 500);
+    for (const id of ids) {
+      const job = await queues.deliveries.getJob(deliverJobId(id));
+      if (job && (await job.isFailed())) await job.retry();
+    }
+    await enqueueDeliveries(queues, ids, deps.retryDelayMs);
+    return ids;
+  };
+
+  const deliveries = new Worker(
+    QUEUES.deliveries,
+    async (job: Job<{ deliveryId: string }>, token?: string) => {
+      const outcome = await sender.send(job.data.deliveryId);
+      if (outcome.kind === 'later') {
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      }
+      return outcome;
+    },
+    { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 20 },
+  );
+  const ticks = new Worker(
+    QUEUES.ticks,
+    async (job) => {
+      if (job.name === JOBS.scan) return tick();
+    },
+    { connection, prefix: deps.prefix, concurrency: 1 },
+  );
+  for (const w of [deliveries, ticks]) {
+    w.on('failed', (job, err) => logger.warn(`${w.name} job ${job?.id} failed (attempt ${job?.attemptsMade}):`, err.message));
+    w.on('error', (err) => logger.error(`${w.name} worker:`, err));
+  }
+  if (deps.schedule !== false) {
+    // Upserting is idempotent; several processes doing it at once may briefly queue a second
+    // tick, which the scan's lock and window make harmless.
+    await queues.ticks.upsertJobScheduler(SCAN_SCHEDULER_ID, { every: SCAN_EVERY_MS }, { name: JOBS.scan, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+  await recover(clock.now()).catch((err) => logger.warn('recovering stalled deliveries:', err.message));
+
+  return {
+    queues,
+    tick,
+    async close() {
+      // Stop taking jobs; let the ones in flight finish (BullMQ hands back what it cannot finish).
+      await Promise.all([deliveries.close(), ticks.close()]);
+      await queues.close();
+      connection.disconnect();
+    },
+  };
+}

@@ -226,3 +226,18 @@ describe('settings', () => {
     expect(await reply()).toContain('already a contact');
   });
 });
+
+describe('prompt settings', () => {
+  it('turns a prompt off and sets working hours', async () => {
+    await kept_('settings prompt renewal off');
+    expect(await reply()).toContain('renewal off');
+    kept.slack.reset();
+    await kept_('settings hours 08:30-17:00');
+    expect(await reply()).toContain('08:30–17:00');
+    const ws = await kept.db.workspace.findFirstOrThrow();
+    expect(ws.settings).toMatchObject({ prompts: { renewal: false }, workingHours: { start: '08:30', end: '17:00' } });
+    kept.slack.reset();
+    await kept_('settings hours 18:00-09:00');
+    expect(await reply()).toContain('same day');
+  });
+});

@@ -21,6 +21,13 @@ export const ACTIONS = {
   commitmentReassign: 'commitment_reassign',
   commitmentDrop: 'commitment_drop',
   remindCustomer: 'remind_customer',
+  // App Home.
+  homeShowMore: 'home_show_more',
+  homeLogTouch: 'home_log_touch',
+} as const;
+
+export const EVENTS = {
+  appHomeOpened: 'app_home_opened',
 } as const;
 
 export const VIEWS = {

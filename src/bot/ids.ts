@@ -34,6 +34,8 @@ export const VIEWS = {
   commitModal: 'commit_modal',
   touchModal: 'touch_modal',
   moreTimeModal: 'more_time_modal',
+  reassignModal: 'reassign_modal',
+  dropModal: 'drop_modal',
 } as const;
 
 /** Block ids inside the /commit modal; they are also the keys of `response_action: errors`. */

@@ -244,3 +244,65 @@ export async function rescheduleCommitment(
   if (result) return { kind: 'rescheduled', commitment, previousDueAt: result };
   return { kind: 'unchanged', commitment, last: await lastStatusChange(db, input.commitmentId) };
 }
+
+export type ChangeResult =
+  | { kind: 'changed'; commitment: CommitmentFull }
+  | { kind: 'unchanged'; commitment: CommitmentFull; last: LastChange | null };
+
+async function outcome(db: DbOrTx, id: string, changed: boolean): Promise<ChangeResult> {
+  const commitment = await db.commitment.findUniqueOrThrow({ where: { id }, include: commitmentInclude });
+  return changed ? { kind: 'changed', commitment } : { kind: 'unchanged', commitment, last: await lastStatusChange(db, id) };
+}
+
+/** Drops an open commitment, with a reason. A second click finds it already dropped. */
+export async function dropCommitment(db: Db, clock: Clock, input: { commitmentId: string; actorId: string; reason: string }): Promise<ChangeResult> {
+  const now = clock.now();
+  const reason = input.reason.trim();
+  if (!reason) throw new UserError('Say why it is dropped; it goes into the history.');
+  const changed = await db.$transaction(async (tx) => {
+    const { count } = await tx.commitment.updateMany({ where: { id: input.commitmentId, status: 'open' }, data: { status: 'dropped', nextPromptAt: null, updatedAt: now } });
+    if (count) {
+      await tx.commitmentEvent.create({ data: { commitmentId: input.commitmentId, kind: 'dropped', actorId: input.actorId, at: now, before: { status: 'open' }, after: { status: 'dropped' }, reason } });
+    }
+    return count > 0;
+  });
+  return outcome(db, input.commitmentId, changed);
+}
+
+/** Gives an open commitment to someone else; its reminders follow the new owner's zone. */
+export async function reassignCommitment(db: Db, clock: Clock, input: { commitmentId: string; actorId: string; ownerId: string }): Promise<ChangeResult> {
+  const now = clock.now();
+  const changed = await db.$transaction(async (tx) => {
+    const [row] = await tx.$queryRaw<{ owner_id: string; status: string }[]>`SELECT owner_id, status FROM commitments WHERE id = ${input.commitmentId}::uuid FOR UPDATE`;
+    if (!row || row.status !== 'open' || row.owner_id === input.ownerId) return false;
+    const c = await tx.commitment.findUniqueOrThrow({ where: { id: input.commitmentId }, include: { workspace: { select: { settings: true } } } });
+    const owner = await tx.user.findUniqueOrThrow({ where: { id: input.ownerId } });
+    await tx.commitment.update({
+      where: { id: c.id },
+      data: { ownerId: owner.id, updatedAt: now, nextPromptAt: nextPromptAt(c, owner.timeZone, readSettings(c.workspace.settings).workingHours, now) },
+    });
+    await tx.commitmentEvent.create({ data: { commitmentId: c.id, kind: 'reassigned', actorId: input.actorId, at: now, before: { ownerId: row.owner_id }, after: { ownerId: owner.id } } });
+    return true;
+  });
+  return outcome(db, input.commitmentId, changed);
+}
+
+/** Snoozing moves the next prompt, not the due date. */
+export async function snoozeCommitment(db: Db, input: { commitmentId: string; until: Date }): Promise<ChangeResult> {
+  const { count } = await db.commitment.updateMany({ where: { id: input.commitmentId, status: 'open' }, data: { nextPromptAt: input.until } });
+  return outcome(db, input.commitmentId, count > 0);
+}
+
+/**
+ * Who may change a commitment: its owner, its creator, the account's owner, Slack admins and
+ * owners, and the workspace's Kept admins.
+ */
+export function mayChange(c: CommitmentFull, actor: { id: string; isAdmin: boolean; slackUserId: string }, adminSlackIds: string[]): boolean {
+  return (
+    c.ownerId === actor.id ||
+    c.createdById === actor.id ||
+    c.account.ownerId === actor.id ||
+    actor.isAdmin ||
+    adminSlackIds.includes(actor.slackUserId)
+  );
+}

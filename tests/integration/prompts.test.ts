@@ -75,8 +75,8 @@ describe('prompts', () => {
     await workers.tick();
     await workers.tick();
     const post = await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'CACME' && String(a.text).startsWith('Overdue'), 8000);
-    const ids = post.blocks.flatMap((b: any) => b.elements ?? []).map((e: any) => e.action_id);
-    expect(ids).toEqual(['commitment_done', 'commitment_snooze', 'commitment_reschedule', 'commitment_reassign', 'commitment_drop']);
+    const ids = post.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements).map((e: any) => e.action_id);
+    expect(ids).toEqual(['commitment_done', 'commitment_reschedule', 'commitment_reassign', 'commitment_drop', 'commitment_snooze']);
     expect(JSON.stringify(post.blocks)).toContain('<@U0001> owes *Acme*');
     await new Promise((r) => setTimeout(r, 300));
     expect(channelPosts().filter((a) => String(a.text).startsWith('Overdue'))).toHaveLength(1);

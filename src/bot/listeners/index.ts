@@ -3,9 +3,9 @@ import type { App } from '@slack/bolt';
 import type { BotDeps } from '../app.js';
 import { ACTIONS, COMMANDS, VIEWS } from '../ids.js';
 import { Directory } from '../people.js';
-import { commitmentDone } from './actions/commitment-done.js';
+import { doneAction, dropAction, moreTimeAction, onTrackAction, reassignAction, remindCustomerAction, rescheduleAction, snoozeAction } from './actions/commitment-buttons.js';
 import { openCommitModalAction } from './actions/open-commit-modal.js';
-import { logTouchAction, moreTimeAction, onTrackAction, snoozeCadenceAction } from './actions/prompt-buttons.js';
+import { logTouchAction, snoozeCadenceAction } from './actions/prompt-buttons.js';
 import { timelineOlder } from './actions/timeline-older.js';
 import { commitCommand } from './commands/commit.js';
 import { keptCommand } from './commands/kept.js';
@@ -13,6 +13,7 @@ import { touchCommand } from './commands/touch.js';
 import type { ListenerDeps } from './deps.js';
 import { accountOptions } from './options/account-select.js';
 import { commitModalSubmit } from './views/commit-modal.js';
+import { dropSubmit, reassignSubmit } from './views/commitment-modals.js';
 import { rescheduleSubmit } from './views/reschedule-modal.js';
 import { touchModalSubmit } from './views/touch-modal.js';
 
@@ -21,7 +22,12 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.command(COMMANDS.commit, commitCommand(d));
   app.command(COMMANDS.touch, touchCommand(d));
   app.command(COMMANDS.kept, keptCommand(d));
-  app.action(ACTIONS.commitmentDone, commitmentDone(d));
+  app.action(ACTIONS.commitmentDone, doneAction(d));
+  app.action(ACTIONS.commitmentSnooze, snoozeAction(d));
+  app.action(ACTIONS.commitmentReschedule, rescheduleAction(d));
+  app.action(ACTIONS.commitmentReassign, reassignAction(d));
+  app.action(ACTIONS.commitmentDrop, dropAction(d));
+  app.action(ACTIONS.remindCustomer, remindCustomerAction(d));
   app.action(ACTIONS.openCommitModal, openCommitModalAction(d));
   app.action(ACTIONS.timelineOlder, timelineOlder(d));
   app.action(ACTIONS.logTouch, logTouchAction(d));
@@ -32,5 +38,7 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.view(VIEWS.commitModal, commitModalSubmit(d));
   app.view(VIEWS.touchModal, touchModalSubmit(d));
   app.view(VIEWS.moreTimeModal, rescheduleSubmit(d));
+  app.view(VIEWS.reassignModal, reassignSubmit(d));
+  app.view(VIEWS.dropModal, dropSubmit(d));
   return d;
 }

@@ -19,27 +19,53 @@ export function commitmentLine(c: CommitmentFull, now: Date): string {
   return `*${reference(c)}* · ${whoOwes(c).rich}: ${esc(c.title)}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
 }
 
-/** The announcement posted when a commitment is made, with a working Done button. */
-export function commitmentMessage(c: CommitmentFull, now: Date): Message {
+const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
+  type: 'button' as const,
+  action_id: actionId,
+  text: { type: 'plain_text' as const, text },
+  value,
+  ...(style ? { style } : {}),
+});
+
+export const SNOOZE_CHOICES = { '1d': '1 day', '3d': '3 days', nextweek: 'Next week' } as const;
+export type SnoozeChoice = keyof typeof SNOOZE_CHOICES;
+
+/**
+ * The buttons wherever a commitment appears. Action ids are stable, and the block id names the
+ * commitment, so clicks on old messages still land and a message can be updated item by item.
+ */
+export function commitmentActions(c: { id: string; direction: string }): KnownBlock {
+  const v = c.id;
+  const snooze = {
+    type: 'overflow' as const,
+    action_id: ACTIONS.commitmentSnooze,
+    options: (Object.keys(SNOOZE_CHOICES) as SnoozeChoice[]).map((k) => ({ text: { type: 'plain_text' as const, text: `Snooze ${SNOOZE_CHOICES[k].toLowerCase()}` }, value: `${v}|${k}` })),
+  };
+  const elements =
+    c.direction === 'ours'
+      ? [
+          button(ACTIONS.commitmentDone, 'Done', v, 'primary'),
+          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
+          button(ACTIONS.commitmentReassign, 'Reassign…', v),
+          button(ACTIONS.commitmentDrop, 'Drop…', v, 'danger'),
+          snooze,
+        ]
+      : [
+          button(ACTIONS.commitmentDone, 'Received', v, 'primary'),
+          button(ACTIONS.remindCustomer, 'Remind customer', v),
+          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
+          snooze,
+        ];
+  return { type: 'actions', block_id: `commitment:${v}`, elements } as KnownBlock;
+}
+
+/** The announcement of a commitment, with its buttons while open; `note` says what last happened. */
+export function commitmentMessage(c: CommitmentFull, now: Date, note?: string): Message {
   const who = whoOwes(c);
   const blocks: KnownBlock[] = [section(commitmentLine(c, now))];
   if (c.notes) blocks.push(context(esc(c.notes)));
-  blocks.push(context(`Recorded by ${mention(c.createdBy.slackUserId)} with Kept`));
-  if (c.status === 'open') {
-    blocks.push({
-      type: 'actions',
-      block_id: `commitment:${c.id}`,
-      elements: [
-        {
-          type: 'button',
-          action_id: ACTIONS.commitmentDone,
-          text: { type: 'plain_text', text: c.direction === 'ours' ? 'Done' : 'Received' },
-          style: 'primary',
-          value: c.id,
-        },
-      ],
-    });
-  }
+  blocks.push(context(note ?? `Recorded by ${mention(c.createdBy.slackUserId)} with Kept`));
+  if (c.status === 'open') blocks.push(commitmentActions(c));
   return message(`${reference(c)}: ${who.plain}: “${c.title}” by ${plainDate(c.dueAt, c.dueTimeZone)}`, blocks);
 }
 

@@ -33,7 +33,7 @@ const KEPT_HELP = [
   '• `/kept contact list acme`',
   '*Settings*',
   '• `/kept settings`: show · `/kept settings cadence strategic 7` · `/kept settings warning 20%`',
-  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00`',
+  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00` · `/kept settings admins @li @sam`',
   '• `/kept help`: this list',
 ];
 

@@ -2,6 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PromptPayload } from '../../services/prompts.js';
 import { ACTIONS } from '../ids.js';
+import { commitmentActions } from './commitment.js';
 import { LIMITS, type Message, context, esc, mention, message, section, slackDate } from './format.js';
 
 type Of<K extends PromptPayload['kind']> = PromptPayload & { kind: K };
@@ -18,26 +19,6 @@ const button = (actionId: string, text: string, value: string, style?: 'primary'
 const when = (iso: string, zone = 'UTC') => slackDate(new Date(iso), zone);
 const ago = (iso: string | null) => (iso ? `last touch ${when(iso)}` : 'no touch logged yet');
 const owner = (p: { ownerSlackId: string | null }) => (p.ownerSlackId ? mention(p.ownerSlackId) : 'the account owner');
-
-/** The buttons on an overdue item. Action ids are stable: clicks on old messages still land. */
-export function overdueActions(p: { commitmentId: string; direction: string }): KnownBlock {
-  const v = p.commitmentId;
-  const elements =
-    p.direction === 'ours'
-      ? [
-          button(ACTIONS.commitmentDone, 'Done', v, 'primary'),
-          button(ACTIONS.commitmentSnooze, 'Snooze', v),
-          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
-          button(ACTIONS.commitmentReassign, 'Reassign…', v),
-          button(ACTIONS.commitmentDrop, 'Drop…', v, 'danger'),
-        ]
-      : [
-          button(ACTIONS.commitmentDone, 'Received', v, 'primary'),
-          button(ACTIONS.remindCustomer, 'Remind customer', v),
-          button(ACTIONS.commitmentReschedule, 'Reschedule…', v),
-        ];
-  return { type: 'actions', block_id: `commitment:${v}`, elements };
-}
 
 function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): KnownBlock[] {
   if (p.kind === 'cadence_due_soon') {
@@ -109,11 +90,11 @@ function commitmentPrompt(p: CommitmentPayload): Message {
         `:mailbox_with_no_mail: *${esc(p.accountName)}* still owes *C-${p.number}*: ${esc(p.title)} (due ${when(p.dueAt, p.dueTimeZone)}).\n` +
           `Worth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
       ),
-      overdueActions(p),
+      commitmentActions({ id: p.commitmentId, direction: p.direction }),
     ]);
   }
   return message(`Overdue: C-${p.number} ${p.title} (${p.accountName})`, [
     section(`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${esc(p.accountName)}*: ${esc(p.title)}\nWas due ${when(p.dueAt, p.dueTimeZone)}. Deliver it, or tell the customer the new date.`),
-    overdueActions(p),
+    commitmentActions({ id: p.commitmentId, direction: p.direction }),
   ]);
 }

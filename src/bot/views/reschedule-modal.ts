@@ -1,13 +1,12 @@
 // "Need more time…" / "Reschedule…": a new date, a reason, and whether to tell the account channel.
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../../services/commitments.js';
 import { VIEWS } from '../ids.js';
 import { context, esc, slackDate } from './format.js';
 
-export const rescheduleMeta = z.object({ commitmentId: z.string(), timeZone: z.string() });
-export type RescheduleMeta = z.infer<typeof rescheduleMeta>;
+export { actionMeta as rescheduleMeta, type ActionMeta as RescheduleMeta } from './commitment-modals.js';
+import type { ActionMeta as RescheduleMeta } from './commitment-modals.js';
 
 const B = { date: 'new_date', time: 'new_time', reason: 'reason', announce: 'announce' } as const;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });

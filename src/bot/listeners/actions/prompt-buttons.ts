@@ -1,12 +1,10 @@
-// Buttons on nudges and early warnings: Log a touch, Snooze 2 days, On track, Need more time….
+// Buttons on cadence nudges and early warnings: Log a touch, Snooze 2 days.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import { snoozeCadence } from '../../../services/cadence.js';
-import { getCommitment, reference } from '../../../services/commitments.js';
 import { UserError } from '../../../services/errors.js';
 import { replyPrivately } from '../../reply.js';
 import { note, slackDate } from '../../views/format.js';
-import { rescheduleModal } from '../../views/reschedule-modal.js';
 import { touchModal } from '../../views/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -50,26 +48,5 @@ export function snoozeCadenceAction(deps: ListenerDeps) {
       ? `:zzz: Snoozed: I’ll remind you about *${account.name}* again ${slackDate(remindAt, actor.user.timeZone)}.`
       : `*${account.name}* is due ${dueAt ? slackDate(dueAt, actor.user.timeZone) : 'soon'}, before the snooze would end; I’ll say so when it is overdue.`;
     await replyPrivately(client, target(body), note(text));
-  };
-}
-
-export function onTrackAction(deps: ListenerDeps) {
-  return async ({ ack, body, action, client }: Args) => {
-    await ack();
-    const actor = await context(deps, body);
-    const c = await getCommitment(deps.db, action.value ?? '');
-    if (!c || c.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
-    await replyPrivately(client, target(body), note(`:thumbsup: Noted: *${reference(c)}* is on track for ${slackDate(c.dueAt, c.dueTimeZone)}.`));
-  };
-}
-
-export function moreTimeAction(deps: ListenerDeps) {
-  return async ({ ack, body, action, client }: Args) => {
-    await ack();
-    const actor = await context(deps, body);
-    const c = await getCommitment(deps.db, action.value ?? '');
-    if (!c || c.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
-    if (c.status !== 'open') throw new UserError(`${reference(c)} is already ${c.status}.`);
-    await client.views.open({ trigger_id: body.trigger_id, view: rescheduleModal(c, { commitmentId: c.id, timeZone: actor.user.timeZone }) });
   };
 }

@@ -107,12 +107,14 @@ async function settingsCommand(deps: ListenerDeps, actor: Actor, text: string): 
     `Cadence defaults: ${TIERS.map((t) => `${t} every ${s.tierCadenceDays[t]} days`).join(', ')}. ` +
     `Warning window: the last ${Math.round(s.cadenceWarningFraction * 100)}% of the interval (at least one working day). ` +
     `DMs go out ${s.workingHours.start}–${s.workingHours.end}, Mon–Fri, in each person's zone. ` +
-    `Prompts: ${Object.entries(PROMPT_NAMES).map(([k, v]) => `${k} ${s.prompts[v] ? 'on' : 'off'}`).join(', ')}.`;
+    `Prompts: ${Object.entries(PROMPT_NAMES).map(([k, v]) => `${k} ${s.prompts[v] ? 'on' : 'off'}`).join(', ')}. ` +
+    `Kept admins (may change any commitment, besides Slack admins): ${s.adminSlackIds.length ? s.adminSlackIds.map(mention).join(' ') : 'none'}.`;
   if (!text) return `${show(current)}\nChange with \`/kept settings cadence strategic 7\` or \`/kept settings warning 20%\`.`;
   const cadence = /^cadence\s+(\w+)\s+(\d{1,3})$/i.exec(text);
   const warning = /^warning\s+(\d{1,2})\s*%?$/i.exec(text);
   const prompt = /^prompt\s+(\S+)\s+(on|off)$/i.exec(text);
   const hours = /^hours\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$/i.exec(text);
+  const admins = /^admins\s+(.+)$/i.exec(text);
   let next;
   if (cadence) {
     const tier = cadence[1]!.toLowerCase() as TierName;
@@ -133,8 +135,12 @@ async function settingsCommand(deps: ListenerDeps, actor: Actor, text: string): 
     if (h1 > 23 || h2 > 23 || m1 > 59 || m2 > 59 || h1 * 60 + m1 >= h2 * 60 + m2) throw new UserError('Working hours are a start and an end on the same day, like `hours 09:00-18:00`.');
     const pad = (h: number, m: number) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`;
     next = await updateSettings(deps.db, actor.workspace.id, { workingHours: { start: pad(h1, m1), end: pad(h2, m2) } });
+  } else if (admins) {
+    const ids = /^none$/i.test(admins[1]!.trim()) ? [] : admins[1]!.split(/\s+/).map((m) => parseMention(m)?.id);
+    if (ids.some((id) => !id)) throw new UserError('Name Kept admins with mentions, like `admins @li @sam`, or `admins none`.');
+    next = await updateSettings(deps.db, actor.workspace.id, { adminSlackIds: ids as string[] });
   } else {
-    throw new UserError('Write `/kept settings cadence strategic 7`, `warning 20%`, `prompt renewal off` or `hours 09:00-18:00`.');
+    throw new UserError('Write `/kept settings cadence strategic 7`, `warning 20%`, `prompt renewal off`, `hours 09:00-18:00` or `admins @li @sam`.');
   }
   return `Saved. ${show(next)}`;
 }

@@ -1,8 +1,8 @@
 // Submission of "Need more time…": move the date once, keep the reason, tell the channel if asked.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { accountChannels } from '../../../services/accounts.js';
-import { getCommitment, reference, rescheduleCommitment } from '../../../services/commitments.js';
-import { UserError } from '../../../services/errors.js';
+import { reference, rescheduleCommitment } from '../../../services/commitments.js';
+import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
 import { context, esc, mention, message, note, section, slackDate } from '../../views/format.js';
 import { readRescheduleModal, rescheduleMeta } from '../../views/reschedule-modal.js';
@@ -17,9 +17,8 @@ export function rescheduleSubmit(deps: ListenerDeps) {
     const read = readRescheduleModal(view.state.values, meta, deps.clock.now());
     if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
     await ack();
-    const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
-    const existing = await getCommitment(deps.db, meta.commitmentId);
-    if (!existing || existing.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
+    const actor = await actorOf(deps, body);
+    const existing = await commitmentFor(deps, actor, meta.commitmentId);
     const result = await rescheduleCommitment(deps.db, deps.clock, { commitmentId: existing.id, actorId: actor.user.id, dueAt: read.dueAt, reason: read.reason });
     const me = { userId: body.user.id };
     if (result.kind === 'unchanged') {
@@ -29,6 +28,7 @@ export function rescheduleSubmit(deps: ListenerDeps) {
     const c = result.commitment;
     const line = `:calendar: *${reference(c)}* · ${esc(c.title)} (${esc(c.account.name)}) moves to ${slackDate(c.dueAt, c.dueTimeZone)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}.`;
     await replyPrivately(client, me, note(`${line}\nReason: ${esc(read.reason)}`));
+    await refreshMessage(deps, client, meta.message, c, `:calendar: Rescheduled by ${mention(actor.user.slackUserId)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}: ${esc(read.reason)}`);
     const channel = read.announce ? (await accountChannels(deps.db, c.accountId))[0] : undefined;
     if (channel) {
       await client.chat.postMessage({

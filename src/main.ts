@@ -6,6 +6,7 @@ import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { openQueues } from './jobs/queues.js';
 import { SlackSender } from './jobs/slack-sender.js';
 import { startWorkers } from './jobs/worker.js';
 import { createLogger } from './logger.js';
@@ -25,9 +26,12 @@ async function main(config: Config): Promise<void> {
 
   const stops: Array<() => Promise<void>> = [];
   if (config.KEPT_ROLES.includes('bot')) {
+    const queues = openQueues(config.REDIS_URL, config.KEPT_QUEUE_PREFIX);
+    stops.push(() => queues.close());
     const bot = createBot({
       db,
       redis,
+      queues,
       clock: systemClock,
       logger,
       slack: { botToken: config.slack.botToken, apiUrl: config.SLACK_API_URL, signingSecret: config.slack.signingSecret, ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}) },

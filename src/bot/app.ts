@@ -8,12 +8,15 @@ import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Queues } from '../jobs/queues.js';
 import { registerListeners } from './listeners/index.js';
 import { handleError } from './errors.js';
 
 export interface BotDeps {
   db: Db;
   redis: Redis;
+  /** For registering digest schedulers; absent when this process has no queues. */
+  queues?: Queues;
   clock: Clock;
   logger: Logger;
   slack: {

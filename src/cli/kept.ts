@@ -1,16 +1,63 @@
 // `npm run kept -- <command>`: operator tools.
 //   scan --dry-run [--at 2026-12-01T09:00:00Z]   print what would go out at that moment, send nothing
 //   scan [--at …]                                 record it and queue it for the workers
+//   digest --channel C0123 --preview              print the channel's digest as it would be posted
+//   digest --channel C0123 --send                 record this week's digest now and queue it
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { scan, type PlannedDelivery } from '../jobs/scan.js';
+import { digestFor, recordDigest } from '../jobs/digest.job.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
 
 const USAGE = `Usage:
   npm run kept -- scan --dry-run [--at 2026-12-01T09:00:00Z]
-  npm run kept -- scan [--at 2026-12-01T09:00:00Z]`;
+  npm run kept -- scan [--at 2026-12-01T09:00:00Z]
+  npm run kept -- digest --channel C0123 --preview | --send`;
+
+/** Block Kit as plain text, for a terminal. */
+export function plainText(blocks: unknown[]): string {
+  const out: string[] = [];
+  const text = (t: unknown) => String((t as { text?: string } | undefined)?.text ?? '');
+  for (const b of blocks as Array<Record<string, unknown>>) {
+    if (b.type === 'header') out.push(`== ${text(b.text)} ==`);
+    else if (b.type === 'divider') out.push('----');
+    else if (b.type === 'section') out.push(text(b.text), ...((b.fields as unknown[]) ?? []).map(text));
+    else if (b.type === 'context') out.push(...(b.elements as unknown[]).map((e) => `  ${text(e)}`));
+    else if (b.type === 'actions') out.push('  ' + (b.elements as Array<Record<string, unknown>>).map((e) => `[${text(e.text) || 'More…'}]`).join(' '));
+  }
+  return out.join('\n').replace(/<!date\^\d+\^[^|]+\|([^>]+)>/g, '$1');
+}
+
+async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
+  if (!values.channel || values.preview === values.send) {
+    console.error(`digest needs --channel and one of --preview or --send.\n${USAGE}`);
+    return 2;
+  }
+  const subs = await db.digestSubscription.findMany({ where: { channelId: values.channel } });
+  if (subs.length !== 1) {
+    console.error(`Channel ${values.channel} has ${subs.length ? 'several' : 'no'} digest subscription${subs.length ? 's' : ''}; subscribe it with /kept digest weekly.`);
+    return 1;
+  }
+  const sub = subs[0]!;
+  const now = new Date();
+  if (values.preview) {
+    const parts = await digestFor(db, sub, now);
+    parts.forEach((p, i) => console.log(`${i ? `\n--- thread reply ${i + 1} of ${parts.length} ---\n` : ''}${plainText(p.blocks)}`));
+    return 0;
+  }
+  const created = await recordDigest(db, sub, now, now);
+  if (!created.length) {
+    console.log(`This week's digest for ${values.channel} was already recorded; nothing new.`);
+    return 0;
+  }
+  const queues = openQueues(redisUrl, prefix);
+  await enqueueDeliveries(queues, created);
+  await queues.close();
+  console.log(`Queued ${created.length} message(s) for ${values.channel}; the workers post them.`);
+  return 0;
+}
 
 function describe(p: PlannedDelivery): string {
   const to = /^[UW]/.test(p.destination) ? `DM to ${p.destination}` : `#${p.destination}`;
@@ -20,6 +67,17 @@ function describe(p: PlannedDelivery): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'digest') {
+    const { values } = parseArgs({ args: rest, options: { channel: { type: 'string' }, preview: { type: 'boolean' }, send: { type: 'boolean' } } });
+    const config = loadConfig();
+    await migrate(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL);
+    try {
+      return await digest(values, db, config.REDIS_URL, config.KEPT_QUEUE_PREFIX);
+    } finally {
+      await db.$disconnect();
+    }
+  }
   if (command !== 'scan') {
     console.error(USAGE);
     return 2;

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 export const QUEUES = { deliveries: 'deliveries', ticks: 'ticks' } as const;
-export const JOBS = { deliver: 'deliver', scan: 'scan' } as const;
+export const JOBS = { deliver: 'deliver', scan: 'scan', digest: 'digest' } as const;
 /** The scheduler that ticks the scan every minute. */
 export const SCAN_SCHEDULER_ID = 'scan-every-minute';
 export const SCAN_EVERY_MS = 60_000;

@@ -81,7 +81,17 @@ export class SlackSender {
   }
 
   private async post(d: Delivery, channel: string): Promise<SendOutcome> {
-    const msg = d.message as { text: string; blocks?: unknown[]; thread_ts?: string };
+    const msg = d.message as { text: string; blocks?: unknown[]; thread_ts?: string; thread_of?: string };
+    if (msg.thread_of && !msg.thread_ts) {
+      // A continuation goes in the thread of its first message, once that one is posted.
+      const parent = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: d.workspaceId, key: msg.thread_of } } });
+      if (!parent?.messageTs) {
+        await release(this.db, d.id, 'waiting for the first message of its thread');
+        await this.opts.redis.del(this.paceKey(d.workspaceId, channel));
+        return { kind: 'later', delayMs: 1000 };
+      }
+      msg.thread_ts = parent.messageTs;
+    }
     try {
       const res = await this.client.chat.postMessage({
         channel,

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { stalled } from '../services/ledger.js';
 import { deliverJobId, enqueueDeliveries, JOBS, openQueues, QUEUES, SCAN_EVERY_MS, SCAN_SCHEDULER_ID, workerConnection, type Queues } from './queues.js';
+import { reconcileDigests, runDigestJob } from './digest.job.js';
 import { scan } from './scan.js';
 import type { SlackSender } from './slack-sender.js';
 
@@ -77,6 +78,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     QUEUES.ticks,
     async (job) => {
       if (job.name === JOBS.scan) return tick();
+      if (job.name === JOBS.digest) {
+        // A scheduler job is created ahead with a delay: its intended moment decides the week.
+        const scheduledFor = new Date(job.timestamp + (job.opts.delay ?? 0));
+        return runDigestJob(db, queues, (job.data as { subscriptionId: string }).subscriptionId, clock.now(), scheduledFor);
+      }
     },
     { connection, prefix: deps.prefix, concurrency: 1 },
   );
@@ -90,6 +96,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     await queues.ticks.upsertJobScheduler(SCAN_SCHEDULER_ID, { every: SCAN_EVERY_MS }, { name: JOBS.scan, opts: { removeOnComplete: 100, removeOnFail: 100 } });
   }
   await recover(clock.now()).catch((err) => logger.warn('recovering stalled deliveries:', err.message));
+  if (deps.schedule !== false) await reconcileDigests(db, queues, clock.now()).catch((err) => logger.warn('reconciling digests:', err.message));
 
   return {
     queues,

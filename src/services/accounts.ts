@@ -82,7 +82,7 @@ export async function accountForChannel(db: DbOrTx, workspaceId: string, channel
 
 export async function createAccount(
   db: DbOrTx,
-  input: { workspaceId: string; name: string; ownerId?: string | null; tier?: Tier },
+  input: { workspaceId: string; name: string; ownerId?: string | null; tier?: Tier; now?: Date },
 ): Promise<Account> {
   const name = validateAccountName(input.name);
   try {
@@ -93,6 +93,8 @@ export async function createAccount(
         normalizedName: normalizeName(name),
         ownerId: input.ownerId ?? null,
         tier: input.tier ?? 'standard',
+        // The cadence clock of an account never touched starts when it was created.
+        ...(input.now ? { createdAt: input.now, updatedAt: input.now } : {}),
       },
     });
     await refreshCadence(db, { accountIds: [account.id] });
@@ -106,7 +108,7 @@ export async function createAccount(
 /** Returns the existing account of that name, or creates it. Used by the modal's "new account" field. */
 export async function findOrCreateAccount(
   db: DbOrTx,
-  input: { workspaceId: string; name: string; ownerId?: string | null },
+  input: { workspaceId: string; name: string; ownerId?: string | null; now?: Date },
 ): Promise<{ account: Account; created: boolean }> {
   const name = validateAccountName(input.name);
   const existing = await db.account.findFirst({

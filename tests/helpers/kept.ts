@@ -4,6 +4,7 @@ import { createBot, type Bot } from '../../src/bot/app.js';
 import { FixedClock, type Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
+import { openQueues, type Queues } from '../../src/jobs/queues.js';
 import { createTestDatabase } from './db.js';
 import { FakeSlack } from './fake-slack.js';
 import { sendCommand, sendInteraction, type SendOptions, type SlashCommandFields, type SlackPayload } from './slack-requests.js';
@@ -20,19 +21,22 @@ export interface Kept {
   bot: Bot;
   clock: FixedClock;
   logs: string[];
+  queues: Queues | undefined;
   command(fields: Partial<SlashCommandFields>, opts?: SendOptions): ReturnType<typeof sendCommand>;
   interact(payload: SlackPayload, opts?: SendOptions): ReturnType<typeof sendInteraction>;
   close(): Promise<void>;
 }
 
-export async function startKept(opts: { now?: string; clock?: Clock } = {}): Promise<Kept> {
+export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string } = {}): Promise<Kept> {
   const [database, slack] = await Promise.all([createTestDatabase(), FakeSlack.start()]);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
   const logs: string[] = [];
+  const queues = opts.queuePrefix ? openQueues(REDIS_URL, opts.queuePrefix) : undefined;
   const bot = createBot({
     db: database.db,
     redis,
+    ...(queues ? { queues } : {}),
     clock: opts.clock ?? clock,
     logger: createLogger('warn', 'test', (l) => logs.push(l)),
     slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
@@ -50,8 +54,10 @@ export async function startKept(opts: { now?: string; clock?: Clock } = {}): Pro
     logs,
     command: (fields, o) => sendCommand(baseUrl, SIGNING_SECRET, { response_url: slack.responseUrl(), ...fields }, o),
     interact: (payload, o) => sendInteraction(baseUrl, SIGNING_SECRET, payload, o),
+    queues,
     async close() {
       await bot.stop();
+      await queues?.close();
       await slack.close();
       redis.disconnect();
       await database.drop();

@@ -15,6 +15,7 @@ import { replyPrivately } from '../../reply.js';
 import { esc, mention, note } from '../../views/format.js';
 import { keptHelp } from '../../views/help.js';
 import type { ListenerDeps } from '../deps.js';
+import { digestCommand } from './digest.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -34,6 +35,10 @@ export function keptCommand(deps: ListenerDeps) {
       const actor = await deps.directory.actor(command.team_id, command.user_id);
       return reply2(await contactCommand(deps, actor, verb, rest));
     }
+    if (area === 'digest') {
+      const actor = await deps.directory.actor(command.team_id, command.user_id);
+      return digestCommand(deps, client, actor, command.channel_id, [verb, rest].filter(Boolean).join(' '), target);
+    }
     if (area === 'settings') {
       const actor = await deps.directory.actor(command.team_id, command.user_id);
       return reply(await settingsCommand(deps, actor, [verb, rest].filter(Boolean).join(' ')));
@@ -45,7 +50,7 @@ export function keptCommand(deps: ListenerDeps) {
     const inChannel = !command.channel_id.startsWith('D');
     switch (verb) {
       case 'add': {
-        const account = await createAccount(deps.db, { workspaceId: actor.workspace.id, name: rest, ownerId: actor.user.id });
+        const account = await createAccount(deps.db, { workspaceId: actor.workspace.id, name: rest, ownerId: actor.user.id, now: deps.clock.now() });
         if (inChannel) await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id);
         return reply(
           `Created *${esc(account.name)}*, owned by you${inChannel ? `, and linked <#${command.channel_id}> to it` : ''}. ` +

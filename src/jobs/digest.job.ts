@@ -1,0 +1,105 @@
+// The weekly digest: one per channel per local week, recorded in the delivery ledger (so a second
+// scheduler firing, a restart or a daylight-saving repeat cannot send it twice), then posted by
+// the deliver jobs (its continuation as thread replies).
+import { DateTime } from 'luxon';
+import type { Db } from '../db/client.js';
+import { Prisma, type DigestSubscription } from '../generated/prisma/client.js';
+import { buildDigest, type DigestScope } from '../services/digest.js';
+import { isValidTimeZone } from '../services/time.js';
+import { digestMessages } from '../bot/views/digest.js';
+import type { Message } from '../bot/views/format.js';
+import { enqueueDeliveries, JOBS, type Queues } from './queues.js';
+
+export const digestSchedulerId = (subscriptionId: string) => `digest-${subscriptionId}`;
+/** A digest more than this late says so. */
+const LATE_AFTER_MS = 30 * 60_000;
+
+export function scopeOf(sub: DigestSubscription): DigestScope {
+  const workspaceId = sub.workspaceId;
+  if (sub.scope === 'account' && sub.accountId) return { kind: 'account', workspaceId, accountId: sub.accountId };
+  if (sub.scope === 'owners') return { kind: 'owners', workspaceId, ownerIds: sub.ownerIds };
+  if (sub.scope === 'tier' && sub.tier) return { kind: 'tier', workspaceId, tier: sub.tier };
+  return { kind: 'all', workspaceId };
+}
+
+/** The local week a digest belongs to, e.g. 2026-W48, in the subscription's zone. */
+export function weekKey(at: Date, zone: string): string {
+  return DateTime.fromJSDate(at, { zone: isValidTimeZone(zone) ? zone : 'UTC' }).toFormat("kkkk-'W'WW");
+}
+
+/** This week's scheduled moment for a subscription (in its zone), which may be ahead of `now`. */
+export function scheduledThisWeek(sub: Pick<DigestSubscription, 'weekday' | 'time' | 'timeZone'>, now: Date): Date {
+  const [hour, minute] = sub.time.split(':').map(Number);
+  const local = DateTime.fromJSDate(now, { zone: sub.timeZone }).set({ weekday: sub.weekday as 1, hour, minute, second: 0, millisecond: 0 });
+  return local.toJSDate();
+}
+
+export async function digestFor(db: Db, sub: DigestSubscription, now: Date, lateSince?: Date): Promise<Message[]> {
+  const digest = await buildDigest(db, scopeOf(sub), now);
+  const account = sub.accountId ? await db.account.findUnique({ where: { id: sub.accountId }, select: { name: true } }) : null;
+  const title = account ? `Weekly review: ${account.name}` : 'Weekly portfolio review';
+  return digestMessages(digest, { title, portfolio: sub.scope !== 'account', zone: sub.timeZone, ...(lateSince ? { lateSince } : {}) });
+}
+
+/**
+ * Records this week's digest for a subscription, unless it already was. `scheduledFor` is when
+ * it was due; if that was a while ago it is marked late. Returns the ledger rows created.
+ */
+export async function recordDigest(db: Db, sub: DigestSubscription, now: Date, scheduledFor: Date): Promise<string[]> {
+  const week = weekKey(scheduledFor, sub.timeZone);
+  const first = `digest:${sub.channelId}:${week}:1`;
+  if (await db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: sub.workspaceId, key: first } } })) return [];
+  const late = now.getTime() - scheduledFor.getTime() > LATE_AFTER_MS ? scheduledFor : undefined;
+  const messages = await digestFor(db, sub, now, late);
+  const rows = messages.map((m, i) => {
+    const key = `digest:${sub.channelId}:${week}:${i + 1}`;
+    // Replies go in the first message's thread; the sender waits for it to be posted.
+    const message = i === 0 ? m : { ...m, thread_of: first };
+    return Prisma.sql`(${sub.workspaceId}::uuid, ${key}, 'digest', ${sub.channelId}, ${JSON.stringify(message)}::jsonb, ${now}::timestamptz)`;
+  });
+  const created = await db.$queryRaw<{ id: string; key: string }[]>`
+    INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before)
+    VALUES ${Prisma.join(rows)}
+    ON CONFLICT (workspace_id, key) DO NOTHING
+    RETURNING id, key`;
+  return created.sort((a, b) => Number(a.key.split(':').at(-1)) - Number(b.key.split(':').at(-1))).map((r) => r.id);
+}
+
+/** One BullMQ job scheduler per subscription, firing at its weekday and time in its own zone. */
+export async function upsertDigestScheduler(queues: Pick<Queues, 'ticks'>, sub: DigestSubscription): Promise<void> {
+  const [hour, minute] = sub.time.split(':').map(Number);
+  await queues.ticks.upsertJobScheduler(
+    digestSchedulerId(sub.id),
+    { pattern: `${minute} ${hour} * * ${sub.weekday % 7}`, tz: sub.timeZone },
+    { name: JOBS.digest, data: { subscriptionId: sub.id }, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+  );
+}
+
+export async function removeDigestScheduler(queues: Pick<Queues, 'ticks'>, subscriptionId: string): Promise<void> {
+  await queues.ticks.removeJobScheduler(digestSchedulerId(subscriptionId));
+}
+
+/** Runs a digest job: the moment it was scheduled for decides its week. */
+export async function runDigestJob(db: Db, queues: Queues, subscriptionId: string, now: Date, scheduledFor: Date): Promise<string[]> {
+  const sub = await db.digestSubscription.findUnique({ where: { id: subscriptionId } });
+  if (!sub) return [];
+  const created = await recordDigest(db, sub, now, scheduledFor);
+  await enqueueDeliveries(queues, created);
+  return created;
+}
+
+/**
+ * On worker start: make sure every subscription has its scheduler (Redis may have lost them),
+ * and send, late and once, any digest whose moment this week passed while no worker was running.
+ */
+export async function reconcileDigests(db: Db, queues: Queues, now: Date): Promise<string[]> {
+  const subs = await db.digestSubscription.findMany();
+  const created: string[] = [];
+  for (const sub of subs) {
+    await upsertDigestScheduler(queues, sub);
+    const due = scheduledThisWeek(sub, now);
+    if (due <= now && sub.createdAt < due) created.push(...(await recordDigest(db, sub, now, due)));
+  }
+  await enqueueDeliveries(queues, created);
+  return created;
+}

@@ -1,12 +1,14 @@
 // Where every Slack interaction lands. One handler per file, registered here by type.
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../app.js';
-import { ACTIONS, COMMANDS, VIEWS } from '../ids.js';
+import { ACTIONS, COMMANDS, EVENTS, VIEWS } from '../ids.js';
 import { Directory } from '../people.js';
 import { doneAction, dropAction, moreTimeAction, onTrackAction, reassignAction, remindCustomerAction, rescheduleAction, snoozeAction } from './actions/commitment-buttons.js';
 import { openCommitModalAction } from './actions/open-commit-modal.js';
 import { logTouchAction, snoozeCadenceAction } from './actions/prompt-buttons.js';
+import { homeLogTouch, homeShowMore } from './actions/home-buttons.js';
 import { timelineOlder } from './actions/timeline-older.js';
+import { appHomeOpened } from './events/app-home-opened.js';
 import { commitCommand } from './commands/commit.js';
 import { keptCommand } from './commands/kept.js';
 import { touchCommand } from './commands/touch.js';
@@ -34,6 +36,9 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.action(ACTIONS.snoozeCadence, snoozeCadenceAction(d));
   app.action(ACTIONS.commitmentOnTrack, onTrackAction(d));
   app.action(ACTIONS.commitmentMoreTime, moreTimeAction(d));
+  app.action(ACTIONS.homeShowMore, homeShowMore(d));
+  app.action(ACTIONS.homeLogTouch, homeLogTouch(d));
+  app.event(EVENTS.appHomeOpened, appHomeOpened(d));
   app.options(ACTIONS.accountSelect, accountOptions(d));
   app.view(VIEWS.commitModal, commitModalSubmit(d));
   app.view(VIEWS.touchModal, touchModalSubmit(d));

@@ -2,6 +2,7 @@
 // and shuts down cleanly on SIGTERM / SIGINT.
 import { Redis } from 'ioredis';
 import { createBot } from './bot/app.js';
+import { runConsole } from './console/console.js';
 import { systemClock } from './clock.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createDb } from './db/client.js';
@@ -14,10 +15,11 @@ import { createLogger } from './logger.js';
 async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.slack.kind === 'none') {
-    throw new ConfigError(
-      'Kept has no Slack credentials. Set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP mode), ' +
-        'or SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode). See README.md, "Create the Slack app".',
-    );
+    // No Slack credentials: try Kept in the terminal (README, "Try it without Slack").
+    // A dependency's deprecation notice is noise in a terminal session.
+    process.noDeprecation = true;
+    await runConsole(config, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
+    process.exit(0);
   }
   await migrate(config.DATABASE_URL, { log: (l) => logger.info(l) });
   const db = createDb(config.DATABASE_URL);

@@ -25,6 +25,8 @@ export interface BotDeps {
     signingSecret?: string;
     /** Set for Socket Mode. */
     appToken?: string;
+    /** The console: payloads arrive through app.processEvent, not over the network. */
+    inProcess?: boolean;
   };
 }
 
@@ -49,8 +51,9 @@ export function interactiveClientOptions(apiUrl: string): WebClientOptions {
 export function createBot(deps: BotDeps): Bot {
   const { slack, logger } = deps;
   const socketMode = Boolean(slack.appToken);
+  const inProcess = slack.inProcess === true;
   let receiver: HTTPReceiver | undefined;
-  if (!socketMode) {
+  if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
       signingSecret: slack.signingSecret ?? '',
       endpoints: '/slack/events',
@@ -62,12 +65,16 @@ export function createBot(deps: BotDeps): Bot {
   const app = new App({
     token: slack.botToken,
     logger,
+    // Without it Bolt resets the shared logger to INFO.
+    logLevel: logger.getLevel(),
     extendedErrorHandler: true,
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
     clientOptions: interactiveClientOptions(slack.apiUrl),
-    ...(socketMode ? { socketMode: true, appToken: slack.appToken } : { receiver: receiver as Receiver }),
+    ...(socketMode
+      ? { socketMode: true, appToken: slack.appToken }
+      : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
   registerListeners(app, deps);
   const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
@@ -97,6 +104,7 @@ export function createBot(deps: BotDeps): Bot {
   return {
     app,
     async start(port) {
+      if (inProcess) return 0;
       await checkToken(app, logger);
       server = createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
@@ -107,6 +115,7 @@ export function createBot(deps: BotDeps): Bot {
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      if (inProcess) return;
       if (socketMode) await app.stop();
       if (server) {
         const closed = new Promise<void>((resolve) => server!.close(() => resolve()));

@@ -9,26 +9,13 @@ import { createDb } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { scan, type PlannedDelivery } from '../jobs/scan.js';
 import { digestFor, recordDigest } from '../jobs/digest.job.js';
+import { render } from '../console/render.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
 
 const USAGE = `Usage:
   npm run kept -- scan --dry-run [--at 2026-12-01T09:00:00Z]
   npm run kept -- scan [--at 2026-12-01T09:00:00Z]
   npm run kept -- digest --channel C0123 --preview | --send`;
-
-/** Block Kit as plain text, for a terminal. */
-export function plainText(blocks: unknown[]): string {
-  const out: string[] = [];
-  const text = (t: unknown) => String((t as { text?: string } | undefined)?.text ?? '');
-  for (const b of blocks as Array<Record<string, unknown>>) {
-    if (b.type === 'header') out.push(`== ${text(b.text)} ==`);
-    else if (b.type === 'divider') out.push('----');
-    else if (b.type === 'section') out.push(text(b.text), ...((b.fields as unknown[]) ?? []).map(text));
-    else if (b.type === 'context') out.push(...(b.elements as unknown[]).map((e) => `  ${text(e)}`));
-    else if (b.type === 'actions') out.push('  ' + (b.elements as Array<Record<string, unknown>>).map((e) => `[${text(e.text) || 'More…'}]`).join(' '));
-  }
-  return out.join('\n').replace(/<!date\^\d+\^[^|]+\|([^>]+)>/g, '$1');
-}
 
 async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
   if (!values.channel || values.preview === values.send) {
@@ -44,7 +31,7 @@ async function digest(values: { channel?: string; preview?: boolean; send?: bool
   const now = new Date();
   if (values.preview) {
     const parts = await digestFor(db, sub, now);
-    parts.forEach((p, i) => console.log(`${i ? `\n--- thread reply ${i + 1} of ${parts.length} ---\n` : ''}${plainText(p.blocks)}`));
+    parts.forEach((p, i) => console.log(`${i ? `\n--- thread reply ${i + 1} of ${parts.length} ---\n` : ''}${render(p.blocks).text}`));
     return 0;
   }
   const created = await recordDigest(db, sub, now, now);

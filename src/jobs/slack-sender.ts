@@ -71,7 +71,7 @@ export class SlackSender {
     if (c.kind === 'missing' || c.kind === 'done') return { kind: 'done' };
     if (c.kind === 'wait') return { kind: 'later', delayMs: Math.max(250, c.until.getTime() - now.getTime()) };
     if (c.mayHaveLanded) {
-      const ts = await this.findLanded(channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt);
+      const ts = await this.findLanded(channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
       if (ts) {
         await markSent(this.db, deliveryId, { channelId: channel, ts, at: this.clock.now() });
         return { kind: 'found', ts };
@@ -129,12 +129,24 @@ export class SlackSender {
     }
   }
 
-  /** A message Kept posted for this delivery since the previous attempt began, if any. */
-  private async findLanded(channel: string, d: Delivery, since: Date): Promise<string | null> {
+  /** The ts of the thread a delivery replies in, once its first message is posted. */
+  private async threadOf(d: Delivery): Promise<string | undefined> {
+    const msg = d.message as { thread_ts?: string; thread_of?: string };
+    if (msg.thread_ts || !msg.thread_of) return msg.thread_ts;
+    const parent = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: d.workspaceId, key: msg.thread_of } } });
+    return parent?.messageTs ?? undefined;
+  }
+
+  /**
+   * A message Kept posted for this delivery since the previous attempt began, if any. Thread
+   * replies are not in the channel's history, so a reply is looked for in its thread.
+   */
+  private async findLanded(channel: string, d: Delivery, since: Date, threadTs?: string): Promise<string | null> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
-      const res = await this.client.conversations.history({ channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) });
+      const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const res = threadTs ? await this.client.conversations.replies({ ...query, ts: threadTs }) : await this.client.conversations.history(query);
       const hit = res.messages?.find((m) => (m as { metadata?: { event_payload?: { delivery_id?: string } } }).metadata?.event_payload?.delivery_id === d.id);
       if (hit?.ts) return hit.ts;
       cursor = res.response_metadata?.next_cursor;

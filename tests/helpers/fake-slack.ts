@@ -242,6 +242,23 @@ export class FakeSlack {
     return { messages, has_more: false };
   }
 
+  /** conversations.replies: a thread's parent and the replies that landed in it, oldest first. */
+  private replies(args: SlackArgs): SlackArgs {
+    const oldest = Number(args.oldest ?? 0);
+    const messages = this.calls
+      .filter((c) => c.method === 'chat.postMessage' && landed(c.outcome) && c.args.channel === args.channel)
+      .filter((c) => c.ts === args.ts || (c.args.thread_ts === args.ts && Number(c.ts) >= oldest))
+      .map((c) => ({
+        type: 'message',
+        ts: c.ts,
+        ...(c.args.thread_ts ? { thread_ts: c.args.thread_ts } : {}),
+        text: c.args.text,
+        bot_id: 'BBOT',
+        ...(args.include_all_metadata && c.args.metadata ? { metadata: c.args.metadata } : {}),
+      }));
+    return { messages, has_more: false };
+  }
+
   private notePost(method: string, args: SlackArgs, at: number): void {
     if (method === 'chat.postMessage') this.lastPostAt.set(String(args.channel), at);
   }
@@ -280,6 +297,8 @@ export class FakeSlack {
         return this.userInfo(String(args.user));
       case 'conversations.history':
         return this.history(args);
+      case 'conversations.replies':
+        return this.replies(args);
       default:
         return {};
     }

@@ -108,6 +108,21 @@ describe('delivery', () => {
     expect(row.messageTs).toBe(slack.calls.find((c) => c.method === 'chat.postMessage')!.ts);
   });
 
+  it('a thread reply that landed behind a 5xx is found in its thread, not posted twice', async () => {
+    const [parent] = await deliveries(1, () => 'CTHREAD');
+    const first = await db.delivery.findUniqueOrThrow({ where: { id: parent! } });
+    const reply = await db.delivery.create({ data: { workspaceId, key: `test:${++seq}`, kind: 'test', destination: 'CTHREAD', message: { text: 'part 2', thread_of: first.key }, notBefore: new Date() } });
+    const w = await workers();
+    await enqueueDeliveries(w.queues, [parent!]);
+    await eventually(() => sent([parent!]), 10_000);
+    slack.serverErrorNext('chat.postMessage', { status: 502, afterRecording: true });
+    await enqueueDeliveries(w.queues, [reply.id]);
+    await eventually(() => sent([reply.id]), 10_000);
+    expect(posts(reply.id)).toHaveLength(1);
+    expect(posts(reply.id)[0]!.thread_ts).toBe((await db.delivery.findUniqueOrThrow({ where: { id: parent! } })).messageTs);
+    expect(slack.callsTo('conversations.replies').length).toBeGreaterThan(0);
+  });
+
   it('posts again after a 5xx that did not land, once', async () => {
     const [id] = await deliveries(1, () => 'C5XXB');
     slack.serverErrorNext('chat.postMessage', { status: 500, afterRecording: false });

@@ -68,8 +68,8 @@ export function digestMessages(d: Digest, o: DigestOptions): Message[] {
   const week = DateTime.fromJSDate(d.since, { zone: o.zone }).toFormat('d LLL');
   const s = d.summary;
   const summary = o.portfolio
-    ? `*${s.accounts} ${s.accounts === 1 ? 'account' : 'accounts'}:* ${s.onTrack} on track · ${s.dueSoon} due soon · ${s.overdue} overdue · ${s.dark} dark · ${s.overdueItems} overdue items · on time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)}`
-    : `On time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)} · ${s.overdueItems} overdue items`;
+    ? `*${s.accounts} ${s.accounts === 1 ? 'account' : 'accounts'}:* ${s.onTrack} on track · ${s.dueSoon} due soon · ${s.overdue} overdue · ${s.dark} dark · ${s.overdueItems} overdue ${s.overdueItems === 1 ? 'item' : 'items'} · on time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)}`
+    : `On time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)} · ${s.overdueItems} overdue ${s.overdueItems === 1 ? 'item' : 'items'}`;
   const header: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${o.title} · week of ${week}`, 150) } },
     ...(o.lateSince ? [context(`:hourglass: Late: this was due ${slackDate(o.lateSince, o.zone)}; Kept was not running then.`)] : []),

@@ -45,7 +45,7 @@ export async function digestCommand(deps: ListenerDeps, client: WebClient, actor
   const data = await draftSubscription(deps, actor, channelId, rest);
   const sub = await deps.db.digestSubscription.upsert({
     where: { workspaceId_channelId: { workspaceId: ws, channelId } },
-    create: data,
+    create: { ...data, createdAt: deps.clock.now() },
     update: { weekday: data.weekday, time: data.time, timeZone: data.timeZone, scope: data.scope, accountId: data.accountId, ownerIds: data.ownerIds, tier: data.tier },
   });
   if (deps.queues) await upsertDigestScheduler(deps.queues, sub);

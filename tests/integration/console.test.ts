@@ -1,0 +1,80 @@
+// Console mode end to end: a scripted session piped in, asserting on what is printed.
+import { randomBytes } from 'node:crypto';
+import { PassThrough, Readable } from 'node:stream';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { runConsole } from '../../src/console/console.js';
+import { QUEUES } from '../../src/jobs/queues.js';
+import { createTestDatabase } from '../helpers/db.js';
+import { REDIS_URL } from '../helpers/kept.js';
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+const prefix = `kept-test-${randomBytes(4).toString('hex')}`;
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  const redis = new Redis(REDIS_URL);
+  for (const name of Object.values(QUEUES)) {
+    const q = new Queue(name, { connection: redis, prefix: `${prefix}-console` });
+    await q.obliterate({ force: true });
+    await q.close();
+  }
+  redis.disconnect();
+  await database?.drop();
+});
+
+async function session(lines: string[]): Promise<string> {
+  const output = new PassThrough();
+  let printed = '';
+  output.on('data', (c) => (printed += c));
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL, KEPT_QUEUE_PREFIX: prefix });
+  await runConsole(config, { input: Readable.from(lines.map((l) => `${l}\n`)), output, interactive: false });
+  return printed;
+}
+
+describe('console mode', () => {
+  it('runs a scripted scenario: accounts, commitments, touches, the clock, a nudge, an overdue prompt, Done, a digest', async () => {
+    const inTenDays = DateTime.now().setZone('America/New_York').plus({ days: 10 }).toISODate();
+    const out = await session([
+      ':as @ana America/New_York',
+      ':in #acme',
+      '/kept account add Acme',
+      '/kept account set acme tier strategic',
+      '/kept contact add acme "Dana Smith" cfo decision-maker',
+      '/commit Send revised pricing tomorrow',
+      '/touch call with Dana: renewal on track :+1:',
+      '/commit',
+      'Acme', // account
+      '', // new account
+      'Share the roadmap', // what
+      '', // who owes it: keep "We owe the customer"
+      '', // owner: keep @ana
+      inTenDays!, // due date
+      '', // due time: end of the working day
+      '', // notes
+      '/kept digest weekly',
+      ':clock +3d',
+      ':click 1',
+      ':clock +7d',
+      ':quit',
+    ]);
+    expect(out).toContain('Created Acme, owned by you, and linked #acme to it.');
+    expect(out).toMatch(/\[#acme\] Kept:\n\s+C-1 · @ana owes Acme: Send revised pricing/);
+    expect(out).toContain('Call with Dana Smith · Acme');
+    expect(out).toContain('[form] New commitment');
+    expect(out).toMatch(/C-2 · @ana owes Acme: Share the roadmap/);
+    expect(out).toContain('Every Monday at 09:00 (America/New_York)');
+    // The nudge came before it was due; three days on it is overdue, and Done closes it.
+    expect(out).toMatch(/\[DM to @ana\] Kept:\n\s+Coming up/);
+    expect(out).toMatch(/\[#acme\] Kept:\n\s+:warning: Overdue: C-1/);
+    const overdue = /\[#acme\] Kept:\n\s+:warning: Overdue: C-1[\s\S]*?\[(\d+) Done\]/.exec(out);
+    expect(overdue).not.toBeNull();
+    expect(out).toContain('Done by @ana');
+    // A week on: the weekly review for the account channel.
+    expect(out).toMatch(/\[#acme\] Kept:\n\s+== Weekly review: Acme/);
+  });
+});

@@ -6,7 +6,7 @@ import type { Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { openQueues, type Queues } from '../../src/jobs/queues.js';
 import { createTestDatabase } from './db.js';
-import { FakeSlack } from './fake-slack.js';
+import { FakeSlack, type RecordedResponse } from './fake-slack.js';
 import { sendCommand, sendInteraction, type SendOptions, type SlashCommandFields, type SlackPayload } from './slack-requests.js';
 
 export const SIGNING_SECRET = 'test-signing-secret';
@@ -23,6 +23,8 @@ export interface Kept {
   logs: string[];
   queues: Queues | undefined;
   command(fields: Partial<SlashCommandFields>, opts?: SendOptions): ReturnType<typeof sendCommand>;
+  /** The reply to the last command sent (each command gets its own response_url, so a late reply to an earlier one never counts). */
+  lastResponse(timeoutMs?: number): Promise<RecordedResponse>;
   interact(payload: SlackPayload, opts?: SendOptions): ReturnType<typeof sendInteraction>;
   close(): Promise<void>;
 }
@@ -43,6 +45,8 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
   });
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
+  let commands = 0;
+  let lastCommand = '';
   return {
     baseUrl,
     db: database.db,
@@ -52,7 +56,14 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     bot,
     clock,
     logs,
-    command: (fields, o) => sendCommand(baseUrl, SIGNING_SECRET, { response_url: slack.responseUrl(), ...fields }, o),
+    command: (fields, o) => {
+      lastCommand = `command-${++commands}`;
+      return sendCommand(baseUrl, SIGNING_SECRET, { response_url: slack.responseUrl(lastCommand), ...fields }, o);
+    },
+    lastResponse: (timeoutMs = 5000) => {
+      const id = lastCommand;
+      return slack.waitForResponse((r) => r.id === id, timeoutMs);
+    },
     interact: (payload, o) => sendInteraction(baseUrl, SIGNING_SECRET, payload, o),
     queues,
     async close() {

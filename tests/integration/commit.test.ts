@@ -77,7 +77,7 @@ describe('/commit quick add', () => {
     kept.slack.failNext('chat.postMessage', 'not_in_channel');
     const before = (await commitments()).length;
     await kept.command({ text: 'acme: Intro to our CTO by Dec 10', channel_id: 'C0555' });
-    const r = await kept.slack.waitForResponse();
+    const r = await kept.lastResponse();
     expect(JSON.stringify(r.body)).toContain('/invite @Kept');
     expect((await commitments()).length).toBe(before + 1);
   });
@@ -112,7 +112,7 @@ describe('/commit quick add', () => {
   it('offers a button when the trigger has expired', async () => {
     kept.slack.failNext('views.open', 'expired_trigger_id');
     await kept.command({ text: '', channel_id: 'C0001' });
-    const r = await kept.slack.waitForResponse();
+    const r = await kept.lastResponse();
     expect(JSON.stringify(r.body)).toContain('open_commit_modal');
   });
 
@@ -206,9 +206,10 @@ describe('Done', () => {
     await kept.command({ text: `done C-${c.number}` });
     await eventually(async () => (await kept.db.commitment.findUnique({ where: { id: c.id } }))?.status === 'done');
     await kept.slack.waitFor('chat.update');
+    await kept.slack.waitForResponse((r) => JSON.stringify(r.body).includes('Marked'));
     kept.slack.reset();
     await kept.command({ text: `done c${c.number}` });
-    const r = await kept.slack.waitForResponse();
+    const r = await kept.lastResponse();
     expect(JSON.stringify(r.body)).toContain('already marked done');
   });
 });
@@ -216,7 +217,7 @@ describe('Done', () => {
 describe('/commit list and help, and bad input', () => {
   it('lists what is open for the channel’s account', async () => {
     await kept.command({ text: 'list', channel_id: 'C0001' });
-    const r = await kept.slack.waitForResponse();
+    const r = await kept.lastResponse();
     const text = JSON.stringify(r.body);
     expect(text).toContain('Open commitments for Acme');
     expect(text).toContain('Send revised pricing');
@@ -225,24 +226,24 @@ describe('/commit list and help, and bad input', () => {
 
   it('lists by person and overdue', async () => {
     await kept.command({ text: 'list <@U0002|maria>' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('SOC2 answers');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('SOC2 answers');
     kept.slack.reset();
     await kept.command({ text: 'list overdue' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('Nothing open');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('Nothing open');
   });
 
   it('explains an unknown account in a list', async () => {
     await kept.command({ text: 'list initech' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('There is no account called “initech”');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('There is no account called “initech”');
   });
 
   it('explains an unknown reference', async () => {
     await kept.command({ text: 'done C-9999' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('There is no commitment C-9999');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('There is no commitment C-9999');
   });
 
   it('shows help', async () => {
     await kept.command({ text: 'help' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('/commit done C-42');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('/commit done C-42');
   });
 });

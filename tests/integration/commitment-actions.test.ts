@@ -168,7 +168,7 @@ describe('Kept admins', () => {
   it('a person on the /kept admins list may act on anyone’s commitment', async () => {
     const { c } = await newCommitment('acme: Send the training plan by Friday');
     await kept.command({ command: '/kept', text: 'settings admins <@U0003|outsider>', channel_id: 'CACME' });
-    expect(JSON.stringify((await kept.slack.waitForResponse()).body)).toContain('Kept admins (may change any commitment, besides Slack admins): <@U0003>');
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('Kept admins (may change any commitment, besides Slack admins): <@U0003>');
     await click('commitment_done', c.id, 'U0003');
     await eventually(async () => (await kept.db.commitment.findUniqueOrThrow({ where: { id: c.id } })).status === 'done');
   });

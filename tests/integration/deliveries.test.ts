@@ -82,7 +82,7 @@ describe('delivery', () => {
     await new Promise((r) => setTimeout(r, 500));
     for (const id of ids) expect(posts(id)).toHaveLength(1);
     const row = await db.delivery.findUniqueOrThrow({ where: { id: ids[0] } });
-    expect(row.messageTs).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && c.outcome === 'ok')?.ts);
+    expect(row.messageTs).toBe(slack.calls.find((c) => c.method === 'chat.postMessage' && c.outcome === 'ok' && c.args.metadata?.event_payload?.delivery_id === ids[0])?.ts);
   });
 
   it('waits for Retry-After on a 429 and then posts once', async () => {

@@ -203,13 +203,13 @@ describe('/kept digest', () => {
     kept.slack.setUser('U0001', { name: 'ana', tz: 'Europe/Berlin' });
     kept.slack.setUser('U0002', { name: 'maria', tz: 'Europe/Berlin' });
     await kept.command({ command: '/kept', text: 'account add Acme', channel_id: 'CACME' });
-    await kept.slack.waitForResponse();
+    await kept.lastResponse();
   });
   afterAll(async () => {
     await kept.queues?.ticks.obliterate({ force: true });
     await kept?.close();
   });
-  const reply = async () => JSON.stringify((await kept.slack.waitForResponse()).body);
+  const reply = async () => JSON.stringify((await kept.lastResponse()).body);
 
   it('subscribes an account channel to its review, with a scheduler in its zone', async () => {
     kept.slack.reset();
@@ -242,7 +242,7 @@ describe('/kept digest', () => {
     await kept.db.account.createMany({ data: Array.from({ length: 150 }, (_, i) => ({ workspaceId: ws.id, name: `Bulk ${i}`, normalizedName: `bulk ${i}`, ownerId: owner.id })) });
     kept.slack.reset();
     await kept.command({ command: '/kept', text: 'digest weekly mon 08:00 UTC for all', channel_id: 'CALL' });
-    await kept.slack.waitForResponse();
+    await kept.lastResponse();
     await kept.db.digestSubscription.updateMany({ where: { channelId: 'CALL' }, data: { createdAt: new Date('2026-11-01T00:00:00Z') } });
     const logger = createLogger('warn', 'test', (l) => kept.logs.push(l));
     const sender = new SlackSender(kept.db, kept.clock, logger, { token: 'xoxb-test', apiUrl: kept.slack.apiUrl, redis: kept.redis, prefix, channelGapMs: 200 });

@@ -82,7 +82,7 @@ describe('/healthz', () => {
 
 describe('/kept account', () => {
   const kept_ = (text: string, channel_id = 'C0100') => kept.command({ command: '/kept', text, channel_id });
-  const lastReply = async () => JSON.stringify((await kept.slack.waitForResponse(undefined, 5000)).body);
+  const lastReply = async () => JSON.stringify((await kept.lastResponse()).body);
 
   it('adds an account and links the channel', async () => {
     kept.slack.reset();

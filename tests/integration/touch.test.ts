@@ -9,7 +9,7 @@ const NOW = '2026-11-23T09:00:00Z';
 
 const kept_ = (text: string, channel_id = 'C0ACME') => kept.command({ command: '/kept', text, channel_id });
 const touch = (text: string, extra: Record<string, string> = {}) => kept.command({ command: '/touch', text, channel_id: 'C0ACME', ...extra });
-const reply = async () => JSON.stringify((await kept.slack.waitForResponse(undefined, 5000)).body);
+const reply = async () => JSON.stringify((await kept.lastResponse()).body);
 const acme = () => kept.db.account.findFirstOrThrow({ where: { name: 'Acme' } });
 
 beforeAll(async () => {
@@ -183,7 +183,7 @@ describe('seeing an account', () => {
     }
     kept.slack.reset();
     await touch('list acme');
-    const first = (await kept.slack.waitForResponse()).body as any;
+    const first = (await kept.lastResponse()).body as any;
     expect(first.blocks.length).toBeLessThanOrEqual(50);
     const text = JSON.stringify(first.blocks);
     expect(text).toContain('follow-up 15');

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { ACCOUNT_NAME_MAX } from '../../services/accounts.js';
 import { COMMITMENT_LIMITS, validateCommitment } from '../../services/commitments.js';
 import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from '../ids.js';
-import { LIMITS, context, esc, truncate } from './format.js';
+import { LIMITS, context, esc, modal, truncate } from './format.js';
+import type { StateValues } from './format.js';
 
 export interface CommitPrefill {
   account?: { id: string; name: string };
@@ -115,25 +116,9 @@ export function commitModal(p: CommitPrefill, meta: CommitModalMeta): View {
       },
     },
   );
-  return {
-    type: 'modal',
-    callback_id: VIEWS.commitModal,
-    title: plain('New commitment'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify(meta),
-    blocks,
-  };
+  return modal(VIEWS.commitModal, 'New commitment', meta, blocks);
 }
 
-/** What Slack sends back in view.state.values (only the parts we read). */
-type StateValues = Record<string, Record<string, {
-  value?: string | null;
-  selected_option?: { value: string } | null;
-  selected_user?: string | null;
-  selected_date?: string | null;
-  selected_time?: string | null;
-}>>;
 
 export interface CommitModalInput {
   accountId: string | null;

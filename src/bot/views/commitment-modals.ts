@@ -3,7 +3,7 @@ import type { View } from '@slack/types';
 import { z } from 'zod';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../../services/commitments.js';
 import { VIEWS } from '../ids.js';
-import { context, esc } from './format.js';
+import { context, esc, modal } from './format.js';
 
 /** Where the clicked message is, so the submission can update it in place. */
 export const messageRef = z.object({ channel: z.string(), ts: z.string(), multi: z.boolean() }).nullable();
@@ -13,29 +13,14 @@ export type ActionMeta = z.infer<typeof actionMeta>;
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 export function reassignModal(c: CommitmentFull, meta: ActionMeta): View {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.reassignModal,
-    title: plain('Reassign'),
-    submit: plain('Reassign'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify(meta),
-    blocks: [
+  return modal(VIEWS.reassignModal, 'Reassign', meta, [
       context(`*${reference(c)}* · ${esc(c.title)} · now owned by <@${c.owner.slackUserId}>`),
       { type: 'input', block_id: 'owner', label: plain('New owner'), element: { type: 'users_select', action_id: 'value' } },
-    ],
-  };
+    ], 'Reassign');
 }
 
 export function dropModal(c: CommitmentFull, meta: ActionMeta): View {
-  return {
-    type: 'modal',
-    callback_id: VIEWS.dropModal,
-    title: plain('Drop commitment'),
-    submit: plain('Drop it'),
-    close: plain('Keep it'),
-    private_metadata: JSON.stringify(meta),
-    blocks: [
+  return modal(VIEWS.dropModal, 'Drop commitment', meta, [
       context(`Drop *${reference(c)}* · ${esc(c.title)}? It stays in the history as dropped, and no more reminders are sent.`),
       {
         type: 'input',
@@ -43,6 +28,5 @@ export function dropModal(c: CommitmentFull, meta: ActionMeta): View {
         label: plain('Why is it dropped?'),
         element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: COMMITMENT_LIMITS.notes },
       },
-    ],
-  };
+    ], 'Drop it', 'Keep it');
 }

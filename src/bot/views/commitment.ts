@@ -4,6 +4,7 @@ import type { CommitmentFull, LastChange } from '../../services/commitments.js';
 import { reference } from '../../services/commitments.js';
 import { ACTIONS } from '../ids.js';
 import { LIMITS, type Message, context, esc, mention, message, plainDate, section, slackDate } from './format.js';
+import { button } from './format.js';
 
 /** "<@maria> owes *Acme*" or "*Acme* owes us", and the plain-text twin for the fallback. */
 function whoOwes(c: CommitmentFull): { rich: string; plain: string } {
@@ -18,14 +19,6 @@ export function commitmentLine(c: CommitmentFull, now: Date): string {
   const follow = c.direction === 'theirs' ? ` · ${mention(c.owner.slackUserId)} follows up` : '';
   return `*${reference(c)}* · ${whoOwes(c).rich}: ${esc(c.title)}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
 }
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  text: { type: 'plain_text' as const, text },
-  value,
-  ...(style ? { style } : {}),
-});
 
 export const SNOOZE_CHOICES = { '1d': '1 day', '3d': '3 days', nextweek: 'Next week' } as const;
 export type SnoozeChoice = keyof typeof SNOOZE_CHOICES;

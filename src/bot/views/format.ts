@@ -1,5 +1,5 @@
 // Small formatting pieces shared by the view builders, and Slack's size limits.
-import type { KnownBlock } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 
 export const LIMITS = {
@@ -60,4 +60,32 @@ export function message(text: string, blocks: KnownBlock[]): Message {
 /** A one-section message, for short answers. */
 export function note(text: string): Message {
   return message(text.replace(/[*_]/g, ''), [section(text)]);
+}
+
+/** What Slack sends back in a submitted view's state.values (the parts Kept reads). */
+export type StateValues = Record<
+  string,
+  Record<
+    string,
+    {
+      value?: string | null;
+      selected_option?: { value: string } | null;
+      selected_options?: { value: string }[] | null;
+      selected_user?: string | null;
+      selected_users?: string[] | null;
+      selected_date?: string | null;
+      selected_time?: string | null;
+    }
+  >
+>;
+
+/** A modal with Kept's usual title, Save and Cancel, carrying `meta` as private metadata. */
+export function modal(callbackId: string, title: string, meta: unknown, blocks: KnownBlock[], submit = 'Save', close = 'Cancel'): View {
+  const plain = (text: string) => ({ type: 'plain_text' as const, text });
+  return { type: 'modal', callback_id: callbackId, title: plain(title), submit: plain(submit), close: plain(close), private_metadata: JSON.stringify(meta), blocks };
+}
+
+const buttonText = (text: string) => ({ type: 'plain_text' as const, text });
+export function button(actionId: string, text: string, value: string, style?: 'primary' | 'danger') {
+  return { type: 'button' as const, action_id: actionId, text: buttonText(text), value, ...(style ? { style } : {}) };
 }

@@ -4,17 +4,10 @@ import type { PromptPayload } from '../../services/prompts.js';
 import { ACTIONS } from '../ids.js';
 import { commitmentActions } from './commitment.js';
 import { LIMITS, type Message, context, esc, mention, message, section, slackDate } from './format.js';
+import { button } from './format.js';
 
 type Of<K extends PromptPayload['kind']> = PromptPayload & { kind: K };
 type CommitmentPayload = Of<'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'>;
-
-const button = (actionId: string, text: string, value: string, style?: 'primary' | 'danger') => ({
-  type: 'button' as const,
-  action_id: actionId,
-  text: { type: 'plain_text' as const, text },
-  value,
-  ...(style ? { style } : {}),
-});
 
 const when = (iso: string, zone = 'UTC') => slackDate(new Date(iso), zone);
 const ago = (iso: string | null) => (iso ? `last touch ${when(iso)}` : 'no touch logged yet');

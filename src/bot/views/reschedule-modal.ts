@@ -3,7 +3,8 @@ import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../../services/commitments.js';
 import { VIEWS } from '../ids.js';
-import { context, esc, slackDate } from './format.js';
+import { context, esc, modal, slackDate } from './format.js';
+import type { StateValues } from './format.js';
 
 export { actionMeta as rescheduleMeta, type ActionMeta as RescheduleMeta } from './commitment-modals.js';
 import type { ActionMeta as RescheduleMeta } from './commitment-modals.js';
@@ -27,10 +28,9 @@ export function rescheduleModal(c: CommitmentFull, meta: RescheduleMeta, title =
     },
     { type: 'input', block_id: B.announce, optional: true, label: plain('Announce'), element: { type: 'checkboxes', action_id: 'value', options: [announceOption], initial_options: [announceOption] } },
   ];
-  return { type: 'modal', callback_id: VIEWS.moreTimeModal, title: plain(title), submit: plain('Save'), close: plain('Cancel'), private_metadata: JSON.stringify(meta), blocks };
+  return modal(VIEWS.moreTimeModal, title, meta, blocks);
 }
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_time?: string | null; selected_options?: { value: string }[] | null }>>;
 
 export function readRescheduleModal(values: StateValues, meta: RescheduleMeta, now: Date): { ok: true; dueAt: Date; reason: string; announce: boolean } | { ok: false; errors: Record<string, string> } {
   const v = (b: string) => values[b]?.value;

@@ -6,7 +6,8 @@ import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/clien
 import { type CadenceStatus } from '../../services/cadence.js';
 import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../../services/touches.js';
 import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from '../ids.js';
-import { LIMITS, type Message, context, esc, mention, message, section, slackDate, truncate } from './format.js';
+import { LIMITS, type Message, context, esc, mention, message, modal, section, slackDate, truncate } from './format.js';
+import type { StateValues } from './format.js';
 
 export const KIND_LABEL: Record<TouchKind, string> = {
   call: 'Call',
@@ -173,25 +174,9 @@ export function touchModal(p: TouchPrefill, meta: TouchModalMeta): View {
       element: { type: 'radio_buttons', action_id: 'value', options: SENTIMENTS.map(sentimentOption), initial_option: sentimentOption(p.sentiment ?? 'neutral') },
     },
   );
-  return {
-    type: 'modal',
-    callback_id: VIEWS.touchModal,
-    title: plain('Log a touch'),
-    submit: plain('Save'),
-    close: plain('Cancel'),
-    private_metadata: JSON.stringify(meta),
-    blocks,
-  };
+  return modal(VIEWS.touchModal, 'Log a touch', meta, blocks);
 }
 
-type StateValues = Record<string, Record<string, {
-  value?: string | null;
-  selected_option?: { value: string } | null;
-  selected_options?: { value: string }[] | null;
-  selected_users?: string[] | null;
-  selected_date?: string | null;
-  selected_time?: string | null;
-}>>;
 
 export interface TouchModalInput {
   accountId: string;

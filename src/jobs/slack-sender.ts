@@ -36,6 +36,9 @@ const PERMANENT = new Set([
   'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope', 'restricted_action', 'invalid_metadata_format',
 ]);
 
+/** Slack's own word that part of the operation may have succeeded: treated like a 5xx. */
+const MAYBE_LANDED = new Set(['internal_error', 'fatal_error', 'request_timeout', 'service_unavailable']);
+
 /** Thrown when a post may have landed: the job retries, and the retry looks before posting. */
 export class UncertainPost extends Error {}
 
@@ -112,7 +115,7 @@ export class SlackSender {
         await release(this.db, d.id, `rate limited for ${e.retryAfter}s`);
         return { kind: 'later', delayMs: ms };
       }
-      if (e.code === ErrorCode.PlatformError) {
+      if (e.code === ErrorCode.PlatformError && !MAYBE_LANDED.has(e.data?.error ?? '')) {
         const code = e.data?.error ?? 'unknown_error';
         if (PERMANENT.has(code)) {
           await markFailed(this.db, d.id, code);
@@ -123,8 +126,9 @@ export class SlackSender {
         await release(this.db, d.id, code);
         throw new Error(`Slack refused ${d.key}: ${code}`);
       }
-      // A 5xx, a timeout or a dropped connection: the message may be in the channel already.
-      await markUncertain(this.db, d.id, e.statusCode ? `HTTP ${e.statusCode}` : e.message);
+      // A 5xx, a timeout, a dropped connection or Slack's internal_error: the message may be in
+      // the channel already.
+      await markUncertain(this.db, d.id, e.statusCode ? `HTTP ${e.statusCode}` : (e.data?.error ?? e.message));
       throw new UncertainPost(`post of ${d.key} may have landed (${e.statusCode ? `HTTP ${e.statusCode}` : e.message}); will look before retrying`);
     }
   }

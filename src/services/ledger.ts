@@ -18,16 +18,19 @@ export type Claim =
 
 /**
  * Takes a row for sending: pending, or left 'sending' by an attempt that ended uncertain or whose
- * lease ran out (its worker died). One statement, so two workers cannot both take it.
+ * lease ran out (its worker died). One statement, so two workers cannot both take it. The lease
+ * runs on updated_at; attempted_at keeps the start of the first attempt that may have landed, so
+ * the look-up before posting again always reaches back far enough.
  */
 export async function claim(db: DbOrTx, id: string, now: Date): Promise<Claim> {
   const leaseStart = new Date(now.getTime() - CLAIM_LEASE_MS);
   const rows = await db.$queryRaw<(Delivery & { prev_status: string; prev_attempted_at: Date | null })[]>`
     WITH prev AS (SELECT id, status, attempted_at FROM deliveries WHERE id = ${id}::uuid FOR UPDATE)
-    UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, attempted_at = ${now}, last_error = NULL, updated_at = ${now}
+    UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1, last_error = NULL, updated_at = ${now},
+      attempted_at = CASE WHEN prev.status = 'sending' THEN COALESCE(d.attempted_at, ${now}) ELSE ${now} END
     FROM prev
     WHERE d.id = prev.id AND d.not_before <= ${now}
-      AND (d.status = 'pending' OR (d.status = 'sending' AND (d.last_error LIKE ${UNCERTAIN + '%'} OR d.attempted_at < ${leaseStart})))
+      AND (d.status = 'pending' OR (d.status = 'sending' AND (d.last_error LIKE ${UNCERTAIN + '%'} OR d.updated_at < ${leaseStart})))
     RETURNING d.id, prev.status AS prev_status, prev.attempted_at AS prev_attempted_at`;
   const row = rows[0];
   const delivery = await db.delivery.findUnique({ where: { id } });
@@ -36,7 +39,7 @@ export async function claim(db: DbOrTx, id: string, now: Date): Promise<Claim> {
   if (delivery.status === 'sent' || delivery.status === 'failed' || delivery.status === 'skipped') return { kind: 'done', delivery };
   if (delivery.notBefore > now) return { kind: 'wait', until: delivery.notBefore };
   // Another worker holds it: look again when its lease ends.
-  return { kind: 'wait', until: new Date((delivery.attemptedAt?.getTime() ?? now.getTime()) + CLAIM_LEASE_MS) };
+  return { kind: 'wait', until: new Date(delivery.updatedAt.getTime() + CLAIM_LEASE_MS) };
 }
 
 export async function markSent(db: DbOrTx, id: string, sent: { channelId: string; ts: string; at: Date }): Promise<void> {

@@ -144,6 +144,7 @@ export class FakeSlack {
     this.failures = [];
     this.delays = [];
     this.lastPostAt.clear();
+    this.answerers.clear();
   }
 
   // ---- inspection -----------------------------------------------------------------------------------------------

@@ -123,6 +123,30 @@ describe('delivery', () => {
     expect(slack.callsTo('conversations.replies').length).toBeGreaterThan(0);
   });
 
+  it('treats Slack’s internal_error as a post that may have landed', async () => {
+    const [id] = await deliveries(1, () => 'CINTERNAL');
+    slack.answerWith('chat.postMessage', () => ({ ok: false, error: 'internal_error' }));
+    const w = await workers();
+    await enqueueDeliveries(w.queues, [id!]);
+    await eventually(async () => (await db.delivery.findUnique({ where: { id: id! } }))?.lastError?.startsWith('uncertain') ?? false, 10_000);
+    slack.reset();
+    slack.limitPostsPerChannel(1);
+    await eventually(() => sent([id!]), 10_000);
+    expect(slack.callsTo('conversations.history').length).toBeGreaterThan(0);
+    expect(posts(id)).toHaveLength(1);
+  });
+
+  it('looks back to the first uncertain attempt, however many attempts followed', async () => {
+    const [id] = await deliveries(1, () => 'CLOOK', new Date(Date.now() - 15 * 60_000));
+    const { claim, markUncertain } = await import('../../src/services/ledger.js');
+    const first = new Date(Date.now() - 10 * 60_000);
+    await claim(db, id!, first);
+    await markUncertain(db, id!, 'HTTP 503');
+    await claim(db, id!, new Date(Date.now() - 5 * 60_000));
+    await markUncertain(db, id!, 'timeout');
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: id! } })).attemptedAt).toEqual(first);
+  });
+
   it('posts again after a 5xx that did not land, once', async () => {
     const [id] = await deliveries(1, () => 'C5XXB');
     slack.serverErrorNext('chat.postMessage', { status: 500, afterRecording: false });

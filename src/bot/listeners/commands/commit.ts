@@ -67,8 +67,7 @@ export function commitCommand(deps: ListenerDeps) {
     if (problems.length || !prefill.account || !draft.due || !draft.title) {
       return openCommitModal(deps, client, command.trigger_id, { ...prefill, problems }, meta, replyTo);
     }
-    const mentioned = draft.ownerSlackId ? parseMention(`<@${draft.ownerSlackId}>`) : null;
-    const owner = mentioned ? await deps.directory.user(actor.workspace.id, mentioned.id) : actor.user;
+    const owner = draft.ownerSlackId ? await deps.directory.user(actor.workspace.id, draft.ownerSlackId) : actor.user;
     await saveAndAnnounce(
       deps,
       client,

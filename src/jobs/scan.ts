@@ -79,9 +79,10 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
 /** Drops prompts raised before (same key): the ledger, not the window, is what guarantees once. */
 async function withoutRecorded(tx: Tx, drafts: PromptDraft[]): Promise<PromptDraft[]> {
   if (drafts.length === 0) return drafts;
-  const keys = drafts.map((d) => Prisma.sql`(${d.workspaceId}::uuid, ${d.key})`);
+  const keys = JSON.stringify(drafts.map((d) => ({ workspace_id: d.workspaceId, key: d.key })));
   const seen = await tx.$queryRaw<{ workspace_id: string; key: string }[]>`
-    SELECT workspace_id, key FROM prompt_items WHERE (workspace_id, key) IN (${Prisma.join(keys)})`;
+    SELECT p.workspace_id, p.key FROM jsonb_to_recordset(${keys}::jsonb) AS k(workspace_id uuid, key text)
+    JOIN prompt_items p ON p.workspace_id = k.workspace_id AND p.key = k.key`;
   const done = new Set(seen.map((r) => `${r.workspace_id}|${r.key}`));
   return drafts.filter((d) => !done.has(`${d.workspaceId}|${d.key}`));
 }
@@ -113,16 +114,19 @@ async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDel
   const planned = [...out.values()];
   const combined = planned.filter((p) => p.kind === 'due_soon_dm');
   if (combined.length) {
-    const keys = combined.map((p) => Prisma.sql`(${p.workspaceId}::uuid, ${p.key})`);
+    const keys = JSON.stringify(combined.map((p) => ({ workspace_id: p.workspaceId, key: p.key })));
     // FOR UPDATE: a sender cannot claim a person's DM while new items are being added to it.
     const existing = await tx.$queryRaw<{ id: string; workspace_id: string; key: string; status: string; not_before: Date }[]>`
-      SELECT id, workspace_id, key, status, not_before FROM deliveries WHERE (workspace_id, key) IN (${Prisma.join(keys)})
-      FOR UPDATE`;
+      SELECT d.id, d.workspace_id, d.key, d.status, d.not_before
+      FROM jsonb_to_recordset(${keys}::jsonb) AS k(workspace_id uuid, key text)
+      JOIN deliveries d ON d.workspace_id = k.workspace_id AND d.key = k.key
+      FOR UPDATE OF d`;
     const earlier = existing.length
       ? await tx.promptItem.findMany({ where: { deliveryId: { in: existing.filter((e) => e.status === 'pending').map((e) => e.id) } }, orderBy: { createdAt: 'asc' } })
       : [];
+    const byKey = new Map(existing.map((e) => [`${e.workspace_id}|${e.key}`, e]));
     for (const p of combined) {
-      const row = existing.find((e) => e.workspace_id === p.workspaceId && e.key === p.key);
+      const row = byKey.get(`${p.workspaceId}|${p.key}`);
       if (!row) continue;
       if (row.status === 'pending') {
         p.id = row.id;
@@ -150,31 +154,40 @@ async function record(tx: Tx, planned: PlannedDelivery[], at: Date): Promise<str
   const toUpdate = planned.filter((p) => p.id);
   const toInsert = planned.filter((p) => !p.id);
   const created: string[] = [];
-  for (let i = 0; i < toInsert.length; i += 1000) {
-    const rows = toInsert.slice(i, i + 1000).map(
-      (p) => Prisma.sql`(${p.workspaceId}::uuid, ${p.key}, ${p.kind}, ${p.destination}, ${JSON.stringify(p.message)}::jsonb, ${p.notBefore}::timestamptz, ${at}::timestamptz)`,
+  if (toInsert.length) {
+    // One JSON parameter for the lot: binding thousands of values costs more than the insert.
+    const rows = JSON.stringify(
+      toInsert.map((p) => ({ workspace_id: p.workspaceId, key: p.key, kind: p.kind, destination: p.destination, message: p.message, not_before: p.notBefore })),
     );
     const ids = await tx.$queryRaw<{ id: string; workspace_id: string; key: string }[]>`
       INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before, created_at)
-      VALUES ${Prisma.join(rows)}
+      SELECT workspace_id, key, kind, destination, message, not_before, ${at}::timestamptz
+      FROM jsonb_to_recordset(${rows}::jsonb) AS r(workspace_id uuid, key text, kind text, destination text, message jsonb, not_before timestamptz)
       ON CONFLICT (workspace_id, key) DO NOTHING
       RETURNING id, workspace_id, key`;
+    const byKey = new Map(toInsert.map((p) => [`${p.workspaceId}|${p.key}`, p]));
     for (const r of ids) {
-      const p = toInsert.find((x) => x.workspaceId === r.workspace_id && x.key === r.key)!;
-      p.id = r.id;
+      byKey.get(`${r.workspace_id}|${r.key}`)!.id = r.id;
       created.push(r.id);
     }
   }
   if (toUpdate.length) {
-    const rows = toUpdate.map((p) => Prisma.sql`(${p.id}::uuid, ${JSON.stringify(p.message)}::jsonb)`);
+    const rows = JSON.stringify(toUpdate.map((p) => ({ id: p.id, message: p.message })));
     await tx.$executeRaw`
       UPDATE deliveries AS d SET message = v.message, updated_at = now()
-      FROM (VALUES ${Prisma.join(rows)}) AS v(id, message)
+      FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, message jsonb)
       WHERE d.id = v.id AND d.status = 'pending'`;
   }
   const items = planned
     .filter((p) => p.id)
-    .flatMap((p) => p.items.map((i) => ({ workspaceId: i.workspaceId, key: i.key, kind: i.kind, deliveryId: p.id!, payload: i.payload as object, createdAt: at })));
-  if (items.length) await tx.promptItem.createMany({ data: items, skipDuplicates: true });
+    .flatMap((p) => p.items.map((i) => ({ workspace_id: i.workspaceId, key: i.key, kind: i.kind, delivery_id: p.id!, payload: i.payload })));
+  if (items.length) {
+    // One parameter for the lot: binding thousands of values costs more than the insert itself.
+    await tx.$executeRaw`
+      INSERT INTO prompt_items (workspace_id, key, kind, delivery_id, payload, created_at)
+      SELECT workspace_id, key, kind, delivery_id, payload, ${at}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS i(workspace_id uuid, key text, kind text, delivery_id uuid, payload jsonb)
+      ON CONFLICT (workspace_id, key) DO NOTHING`;
+  }
   return created;
 }

@@ -4,8 +4,8 @@
 import type { DbOrTx } from '../db/client.js';
 import { Prisma, type Direction } from '../generated/prisma/client.js';
 import { intervalDays } from './cadence.js';
-import { nextPromptAt, promptKindAt, promptMoments } from './reminders.js';
-import { readSettings, type PromptName, type WorkspaceSettings } from './settings.js';
+import { promptKindAt, promptMoments } from './reminders.js';
+import { readSettings, type PromptName, type TierName, type WorkspaceSettings } from './settings.js';
 
 export type PromptKind =
   | 'cadence_due_soon'
@@ -60,73 +60,121 @@ export interface PromptDraft {
 export const RENEWAL_DAYS = [90, 60, 30] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-const accountInclude = {
-  owner: { select: { slackUserId: true, timeZone: true } },
-  channels: { select: { channelId: true }, orderBy: { createdAt: 'asc' as const }, take: 1 },
-  workspace: { select: { settings: true } },
-} as const;
-type AccountRow = Prisma.AccountGetPayload<{ include: typeof accountInclude }>;
+/** An account with what a prompt about it needs: owner, first linked channel, workspace settings. */
+interface AccountRow {
+  account_id: string;
+  workspace_id: string;
+  account_name: string;
+  tier: TierName;
+  cadence_days: number | null;
+  renewal_date: Date | null;
+  last_touch_at: Date | null;
+  cadence_warn_at: Date | null;
+  cadence_due_at: Date | null;
+  cadence_dark_at: Date | null;
+  owner_slack_id: string | null;
+  owner_time_zone: string | null;
+  channel_id: string | null;
+  settings: unknown;
+}
+
+const ACCOUNT_COLUMNS = Prisma.sql`
+  a.id AS account_id, a.workspace_id, a.name AS account_name, a.tier::text AS tier, a.cadence_days, a.renewal_date,
+  a.last_touch_at, a.cadence_warn_at, a.cadence_due_at, a.cadence_dark_at,
+  o.slack_user_id AS owner_slack_id, o.time_zone AS owner_time_zone, ch.channel_id, w.settings`;
+const ACCOUNT_JOINS = Prisma.sql`
+  JOIN workspaces w ON w.id = a.workspace_id
+  LEFT JOIN users o ON o.id = a.owner_id
+  LEFT JOIN LATERAL (SELECT channel_id FROM account_channels c WHERE c.account_id = a.id ORDER BY c.created_at LIMIT 1) ch ON true`;
 
 /** The account's channel, or its owner's DM when it has none; null when there is nobody to tell. */
 function accountRecipient(a: AccountRow): Recipient | null {
-  if (a.channels[0]) return { kind: 'channel', channelId: a.channels[0].channelId };
-  return a.owner ? { kind: 'dm', slackUserId: a.owner.slackUserId, timeZone: a.owner.timeZone } : null;
+  if (a.channel_id) return { kind: 'channel', channelId: a.channel_id };
+  return a.owner_slack_id ? { kind: 'dm', slackUserId: a.owner_slack_id, timeZone: a.owner_time_zone ?? 'UTC' } : null;
 }
 
-const ref = (a: { id: string; name: string; owner: { slackUserId: string } | null }): AccountRef => ({
-  accountId: a.id,
-  accountName: a.name,
-  ownerSlackId: a.owner?.slackUserId ?? null,
-});
+interface CommitmentRow extends AccountRow {
+  id: string;
+  number: number;
+  title: string;
+  direction: Direction;
+  due_at: Date;
+  due_time_zone: string;
+  next_prompt_at: Date;
+  prompt_count: number;
+  commitment_owner_slack_id: string;
+  commitment_owner_time_zone: string;
+}
+
+interface TouchRow extends AccountRow {
+  id: string;
+  kind: string;
+  summary: string;
+  occurred_at: Date;
+  logged_by_slack_id: string;
+}
+
+const ref = (a: AccountRow): AccountRef => ({ accountId: a.account_id, accountName: a.account_name, ownerSlackId: a.owner_slack_id });
 
 /**
- * Everything that became due in (from, to]. Commitment prompts are a work queue instead (their
- * next_prompt_at ≤ to): the ones returned are advanced to their next moment in the same
- * transaction, which is why this takes a transaction.
+ * Settings are JSON validated with zod; a tick reads them once per workspace, not once per row.
+ * Keyed by the row's settings object, which the driver parses afresh per row, so by its text.
  */
+function settingsReader(): (raw: unknown) => WorkspaceSettings {
+  const cache = new Map<string, WorkspaceSettings>();
+  return (raw) => {
+    const key = JSON.stringify(raw ?? null);
+    let settings = cache.get(key);
+    if (!settings) cache.set(key, (settings = readSettings(raw)));
+    return settings;
+  };
+}
+
 export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date }): Promise<PromptDraft[]> {
   const { from, to } = window;
-  const inWindow = { gt: from, lte: to };
-  const live = { archived: false };
   // One transaction, one connection: the queries run one after another.
-  const warned = await tx.account.findMany({ where: { ...live, ownerId: { not: null }, cadenceWarnAt: inWindow, cadenceDueAt: { gt: to } }, include: accountInclude });
-  const due = await tx.account.findMany({ where: { ...live, cadenceDueAt: inWindow, cadenceDarkAt: { gt: to } }, include: accountInclude });
-  const dark = await tx.account.findMany({ where: { ...live, cadenceDarkAt: inWindow }, include: accountInclude });
-  const commitments = await tx.commitment.findMany({
-    where: { status: 'open', nextPromptAt: { lte: to } },
-    include: { owner: { select: { slackUserId: true, timeZone: true } }, account: { include: accountInclude } },
-  });
-  const touches = await tx.touch.findMany({
-    where: { sentiment: 'negative', kind: { not: 'note' }, createdAt: inWindow },
-    include: { loggedBy: { select: { slackUserId: true } }, account: { include: accountInclude } },
-  });
-  const renewals = await tx.account.findMany({
-    where: {
-      ...live,
-      OR: RENEWAL_DAYS.map((d) => ({ renewalDate: { gt: new Date(from.getTime() + (d - 1) * DAY_MS), lte: new Date(to.getTime() + d * DAY_MS) } })),
-    },
-    include: accountInclude,
-  });
+  // Each query is an indexed range over what is due; relations come by join, not by id lists.
+  const accountsWhere = (cond: Prisma.Sql) =>
+    tx.$queryRaw<AccountRow[]>`SELECT ${ACCOUNT_COLUMNS} FROM accounts a ${ACCOUNT_JOINS} WHERE NOT a.archived AND ${cond}`;
+  const warned = await accountsWhere(Prisma.sql`a.owner_id IS NOT NULL AND a.cadence_warn_at > ${from} AND a.cadence_warn_at <= ${to} AND a.cadence_due_at > ${to}`);
+  const due = await accountsWhere(Prisma.sql`a.cadence_due_at > ${from} AND a.cadence_due_at <= ${to} AND a.cadence_dark_at > ${to}`);
+  const dark = await accountsWhere(Prisma.sql`a.cadence_dark_at > ${from} AND a.cadence_dark_at <= ${to}`);
+  const renewals = await accountsWhere(
+    Prisma.sql`(${Prisma.join(
+      RENEWAL_DAYS.map((d) => Prisma.sql`(a.renewal_date > ${new Date(from.getTime() + (d - 1) * DAY_MS)} AND a.renewal_date <= ${new Date(to.getTime() + d * DAY_MS)})`),
+      ' OR ',
+    )})`,
+  );
+  const commitments = await tx.$queryRaw<CommitmentRow[]>`
+    SELECT ${ACCOUNT_COLUMNS}, c.id, c.number, c.title, c.direction::text AS direction, c.due_at, c.due_time_zone, c.next_prompt_at, c.prompt_count,
+           co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
+    FROM commitments c JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
+    WHERE c.status = 'open' AND c.next_prompt_at <= ${to}`;
+  const touches = await tx.$queryRaw<TouchRow[]>`
+    SELECT ${ACCOUNT_COLUMNS}, t.id, t.kind::text AS kind, t.summary, t.occurred_at, lb.slack_user_id AS logged_by_slack_id
+    FROM touches t JOIN users lb ON lb.id = t.logged_by_id JOIN accounts a ON a.id = t.account_id ${ACCOUNT_JOINS}
+    WHERE t.sentiment = 'negative' AND t.kind <> 'note' AND t.created_at > ${from} AND t.created_at <= ${to}`;
+  const settingsOf = settingsReader();
 
   const drafts: PromptDraft[] = [];
   const push = (settingsRaw: unknown, d: Omit<PromptDraft, 'workingHours'>) => {
-    const settings = readSettings(settingsRaw);
+    const settings = settingsOf(settingsRaw);
     if (settings.prompts[SETTING[d.kind]]) drafts.push({ ...d, workingHours: settings.workingHours });
   };
   const cadence = (a: AccountRow) => ({
     ...ref(a),
-    dueAt: a.cadenceDueAt!.toISOString(),
-    lastTouchAt: a.lastTouchAt?.toISOString() ?? null,
-    intervalDays: intervalDays(a, readSettings(a.workspace.settings)),
+    dueAt: a.cadence_due_at!.toISOString(),
+    lastTouchAt: a.last_touch_at?.toISOString() ?? null,
+    intervalDays: intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settingsOf(a.settings)),
   });
 
   for (const a of warned) {
-    push(a.workspace.settings, {
-      workspaceId: a.workspaceId,
+    push(a.settings, {
+      workspaceId: a.workspace_id,
       // The warn moment is the period: a snooze re-arms it, a touch moves it.
-      key: `cadence_due_soon:${a.id}:${a.cadenceWarnAt!.toISOString()}`,
+      key: `cadence_due_soon:${a.account_id}:${a.cadence_warn_at!.toISOString()}`,
       kind: 'cadence_due_soon',
-      recipient: { kind: 'dm', slackUserId: a.owner!.slackUserId, timeZone: a.owner!.timeZone },
+      recipient: { kind: 'dm', slackUserId: a.owner_slack_id!, timeZone: a.owner_time_zone! },
       combine: true,
       payload: { kind: 'cadence_due_soon', ...cadence(a) },
     });
@@ -135,88 +183,91 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     for (const a of rows) {
       const recipient = accountRecipient(a);
       if (!recipient) continue;
-      const moment = kind === 'cadence_overdue' ? a.cadenceDueAt! : a.cadenceDarkAt!;
-      push(a.workspace.settings, { workspaceId: a.workspaceId, key: `${kind}:${a.id}:${moment.toISOString()}`, kind, recipient, combine: false, payload: { kind, ...cadence(a) } });
+      const moment = kind === 'cadence_overdue' ? a.cadence_due_at! : a.cadence_dark_at!;
+      push(a.settings, { workspaceId: a.workspace_id, key: `${kind}:${a.account_id}:${moment.toISOString()}`, kind, recipient, combine: false, payload: { kind, ...cadence(a) } });
     }
   }
 
-  const advanced: Prisma.Sql[] = [];
+  const advanced: { id: string; next: string | null; count: number }[] = [];
   for (const c of commitments) {
-    const settings = readSettings(c.account.workspace.settings);
+    const settings = settingsOf(c.settings);
+    const zone = c.commitment_owner_time_zone;
+    const commitment = { direction: c.direction, dueAt: c.due_at };
     // After a gap (workers down, a snooze), speak for the latest moment that has passed, once.
-    const at = [c.nextPromptAt!, ...promptMoments(c, c.owner.timeZone, settings.workingHours)].filter((m) => m <= to).reduce((a, b) => (b > a ? b : a));
-    const kind = promptKindAt(c, at);
-    const next = nextPromptAt(c, c.owner.timeZone, settings.workingHours, to);
-    advanced.push(Prisma.sql`(${c.id}::uuid, ${next}::timestamptz, ${kind === 'customer_follow_up' ? c.promptCount + 1 : c.promptCount}::int)`);
+    const moments = promptMoments(commitment, zone, settings.workingHours);
+    const at = [c.next_prompt_at, ...moments].filter((m) => m <= to).reduce((a, b) => (b > a ? b : a));
+    const kind = promptKindAt(commitment, at);
+    const next = moments.find((m) => m > to) ?? null;
+    advanced.push({ id: c.id, next: next?.toISOString() ?? null, count: kind === 'customer_follow_up' ? c.prompt_count + 1 : c.prompt_count });
     const recipient: Recipient | null =
-      kind === 'commitment_overdue' ? accountRecipient(c.account) : { kind: 'dm', slackUserId: c.owner.slackUserId, timeZone: c.owner.timeZone };
+      kind === 'commitment_overdue' ? accountRecipient(c) : { kind: 'dm', slackUserId: c.commitment_owner_slack_id, timeZone: zone };
     if (!recipient) continue;
-    push(c.account.workspace.settings, {
-      workspaceId: c.workspaceId,
-      key: `${kind}:${c.id}:${kind === 'commitment_overdue' ? c.dueAt.toISOString() : at.toISOString()}`,
+    push(c.settings, {
+      workspaceId: c.workspace_id,
+      key: `${kind}:${c.id}:${kind === 'commitment_overdue' ? c.due_at.toISOString() : at.toISOString()}`,
       kind,
       recipient,
       combine: kind === 'commitment_due_soon',
       payload: {
         kind,
-        ...ref(c.account),
-        ownerSlackId: c.owner.slackUserId,
+        ...ref(c),
+        ownerSlackId: c.commitment_owner_slack_id,
         commitmentId: c.id,
         number: c.number,
         title: c.title,
         direction: c.direction,
-        dueAt: c.dueAt.toISOString(),
-        dueTimeZone: c.dueTimeZone,
-        followUp: c.promptCount + 1,
+        dueAt: c.due_at.toISOString(),
+        dueTimeZone: c.due_time_zone,
+        followUp: c.prompt_count + 1,
       },
     });
   }
   if (advanced.length) {
+    // One JSON parameter rather than three per row: binding thousands of values is the slow part.
     await tx.$executeRaw`
       UPDATE commitments AS c SET next_prompt_at = v.next, prompt_count = v.count
-      FROM (VALUES ${Prisma.join(advanced)}) AS v(id, next, count)
+      FROM jsonb_to_recordset(${JSON.stringify(advanced)}::jsonb) AS v(id uuid, next timestamptz, count int)
       WHERE c.id = v.id`;
   }
 
   for (const t of touches) {
-    const recipient = accountRecipient(t.account);
+    const recipient = accountRecipient(t);
     if (!recipient) continue;
-    push(t.account.workspace.settings, {
-      workspaceId: t.workspaceId,
+    push(t.settings, {
+      workspaceId: t.workspace_id,
       key: `negative_touch:${t.id}`,
       kind: 'negative_touch',
       recipient,
       combine: false,
       payload: {
         kind: 'negative_touch',
-        ...ref(t.account),
+        ...ref(t),
         touchId: t.id,
         touchKind: t.kind,
         summary: t.summary,
-        loggedBySlackId: t.loggedBy.slackUserId,
-        occurredAt: t.occurredAt.toISOString(),
+        loggedBySlackId: t.logged_by_slack_id,
+        occurredAt: t.occurred_at.toISOString(),
       },
     });
   }
 
   for (const a of renewals) {
-    const settings = readSettings(a.workspace.settings);
-    const interval = intervalDays(a, settings);
+    const interval = intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settingsOf(a.settings));
     // Thin contact: no counted touch within the cadence interval.
-    if (a.lastTouchAt && a.lastTouchAt.getTime() > to.getTime() - interval * DAY_MS) continue;
+    if (a.last_touch_at && a.last_touch_at.getTime() > to.getTime() - interval * DAY_MS) continue;
     const recipient = accountRecipient(a);
     if (!recipient) continue;
     for (const d of RENEWAL_DAYS) {
-      const moment = new Date(a.renewalDate!.getTime() - d * DAY_MS);
+      const moment = new Date(a.renewal_date!.getTime() - d * DAY_MS);
       if (!(moment > from && moment <= to)) continue;
-      const renewalDate = a.renewalDate!.toISOString().slice(0, 10);
-      push(a.workspace.settings, {
-        workspaceId: a.workspaceId,
-        key: `renewal_${d}:${a.id}:${renewalDate}`,
+      const renewalDate = a.renewal_date!.toISOString().slice(0, 10);
+      push(a.settings, {
+        workspaceId: a.workspace_id,
+        key: `renewal_${d}:${a.account_id}:${renewalDate}`,
         kind: 'renewal',
         recipient,
         combine: false,
-        payload: { kind: 'renewal', ...ref(a), renewalDate, daysBefore: d, lastTouchAt: a.lastTouchAt?.toISOString() ?? null, intervalDays: interval },
+        payload: { kind: 'renewal', ...ref(a), renewalDate, daysBefore: d, lastTouchAt: a.last_touch_at?.toISOString() ?? null, intervalDays: interval },
       });
     }
   }

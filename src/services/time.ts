@@ -20,8 +20,17 @@ export interface FindDateOptions {
   prefer: 'future' | 'past';
 }
 
+// Luxon checks a zone by building an Intl.DateTimeFormat (~40 µs): a scan asks for every row.
+const zoneValidity = new Map<string, boolean>();
+
 export function isValidTimeZone(zone: string): boolean {
-  return typeof zone === 'string' && zone.trim() !== '' && IANAZone.isValidZone(zone);
+  if (typeof zone !== 'string' || zone.trim() === '') return false;
+  let valid = zoneValidity.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (zoneValidity.size < 1000) zoneValidity.set(zone, valid);
+  }
+  return valid;
 }
 
 function assertZone(zone: string): void {

@@ -1,6 +1,7 @@
 // Posts ledger rows to Slack, once. Its own WebClient (bounded timeout, no automatic retries, a 429
 // is an answer) so background sending never slows the interactive side, and pacing shared by all
-// worker processes through Redis: at most one post per second per channel, and a workspace ceiling.
+// worker processes through Redis: each post takes a turn per channel (about one a second), under a
+// workspace ceiling.
 import { ErrorCode, WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -16,8 +17,10 @@ export interface SenderOptions {
   /** Key prefix in Redis (the BullMQ prefix), so deployments and tests do not share pacing. */
   prefix: string;
   timeoutMs?: number;
-  /** Spacing between posts to one channel. Slack allows about one per second. */
+  /** Spacing between the slots handed out for one channel. Slack allows about one post per second. */
   channelGapMs?: number;
+  /** Posts to one channel never go closer together than this, whatever the slots say. */
+  minGapMs?: number;
   /** Workspace-wide ceiling on posts per minute. */
   perMinute?: number;
 }
@@ -27,7 +30,7 @@ export type SendOutcome =
   | { kind: 'found'; ts: string } // an earlier attempt had landed
   | { kind: 'done' } // already sent, failed or skipped
   | { kind: 'failed'; error: string } // Slack refused it for good
-  | { kind: 'later'; delayMs: number }; // not yet: working hours, pacing, a rate limit
+  | { kind: 'later'; delayMs: number; slot?: number }; // not yet: working hours, the channel's turn, a rate limit
 
 /** Slack errors that no retry will fix. */
 const PERMANENT = new Set([
@@ -61,18 +64,26 @@ export class SlackSender {
     });
   }
 
-  async send(deliveryId: string): Promise<SendOutcome> {
-    const peek = await this.db.delivery.findUnique({ where: { id: deliveryId } });
-    if (!peek || ['sent', 'failed', 'skipped'].includes(peek.status)) return { kind: 'done' };
+  /**
+   * Posts the row if it is due and it is the channel's turn. `slot` is the turn this job was given
+   * on an earlier attempt (Redis time, ms); without one it takes the next free turn and comes back then.
+   */
+  async send(deliveryId: string, slot?: number): Promise<SendOutcome> {
     const now = this.clock.now();
-    if (peek.notBefore > now) return { kind: 'later', delayMs: peek.notBefore.getTime() - now.getTime() };
-    const channel = await this.channelOf(peek.destination);
-    const wait = await this.pace(peek.workspaceId, channel);
-    if (wait > 0) return { kind: 'later', delayMs: wait };
-
+    if (slot === undefined) {
+      // First look: is it due, and when is its destination's turn (a channel, or a person's DM)?
+      const peek = await this.db.delivery.findUnique({ where: { id: deliveryId }, select: { status: true, notBefore: true, workspaceId: true, destination: true } });
+      if (!peek || ['sent', 'failed', 'skipped'].includes(peek.status)) return { kind: 'done' };
+      if (peek.notBefore > now) return { kind: 'later', delayMs: peek.notBefore.getTime() - now.getTime() };
+      const turn = await this.reserve(peek.workspaceId, peek.destination);
+      // A few ms early is the gate's business; coming back through the delayed set costs more.
+      if (turn.waitMs > 20) return { kind: 'later', delayMs: turn.waitMs, slot: turn.slot };
+    }
+    // Its turn. The claim re-checks what the first look saw.
     const c = await claim(this.db, deliveryId, now);
     if (c.kind === 'missing' || c.kind === 'done') return { kind: 'done' };
     if (c.kind === 'wait') return { kind: 'later', delayMs: Math.max(250, c.until.getTime() - now.getTime()) };
+    const channel = await this.channelOf(c.delivery.destination);
     if (c.mayHaveLanded) {
       const ts = await this.findLanded(channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
       if (ts) {
@@ -90,11 +101,16 @@ export class SlackSender {
       const parent = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: d.workspaceId, key: msg.thread_of } } });
       if (!parent?.messageTs) {
         await release(this.db, d.id, 'waiting for the first message of its thread');
-        await this.opts.redis.del(this.paceKey(d.workspaceId, channel));
         return { kind: 'later', delayMs: 1000 };
       }
       msg.thread_ts = parent.messageTs;
     }
+    const notYet = await this.gate(d.workspaceId, d.destination);
+    if (notYet) {
+      await release(this.db, d.id, notYet.reason);
+      return { kind: 'later', delayMs: notYet.ms };
+    }
+    let answered = false;
     try {
       const res = await this.client.chat.postMessage({
         channel,
@@ -104,14 +120,16 @@ export class SlackSender {
         unfurl_links: false,
         metadata: { event_type: 'kept_delivery', event_payload: { delivery_id: d.id } },
       });
-      await markSent(this.db, d.id, { channelId: res.channel ?? channel, ts: res.ts!, at: this.clock.now() });
+      answered = true;
+      await Promise.all([this.posted(d.workspaceId, d.destination), markSent(this.db, d.id, { channelId: res.channel ?? channel, ts: res.ts!, at: this.clock.now() })]);
       return { kind: 'sent', ts: res.ts! };
     } catch (err) {
       const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message: string };
+      if (!answered) await this.posted(d.workspaceId, d.destination);
       if (e.code === ErrorCode.RateLimitedError) {
         const ms = (e.retryAfter ?? 1) * 1000;
         // Hold the whole channel, not just this message, until Slack says so.
-        await this.opts.redis.set(this.paceKey(d.workspaceId, channel), '1', 'PX', ms);
+        await this.hold(d.workspaceId, d.destination, ms);
         await release(this.db, d.id, `rate limited for ${e.retryAfter}s`);
         return { kind: 'later', delayMs: ms };
       }
@@ -170,23 +188,103 @@ export class SlackSender {
     return id;
   }
 
-  private paceKey(workspaceId: string, channel: string): string {
-    return `${this.opts.prefix}:pace:${workspaceId}:${channel}`;
+  private paceKeys(workspaceId: string, destination: string): [slot: string, posted: string, inFlight: string] {
+    const base = `${this.opts.prefix}:pace:${workspaceId}:${destination}`;
+    return [`${base}:slot`, `${base}:posted`, `${base}:in-flight`];
   }
 
-  /** 0 when a post may go now (and reserves the slot), else how long to wait. */
-  private async pace(workspaceId: string, channel: string): Promise<number> {
-    const { redis } = this.opts;
-    const gap = this.opts.channelGapMs ?? 1100;
-    const key = this.paceKey(workspaceId, channel);
-    if ((await redis.set(key, '1', 'PX', gap, 'NX')) !== 'OK') return Math.max(50, await redis.pttl(key));
-    const minute = Math.floor(Date.now() / 60_000);
-    const rateKey = `${this.opts.prefix}:rate:${workspaceId}:${minute}`;
-    const [[, count]] = (await redis.multi().incr(rateKey).expire(rateKey, 120).exec()) as [[unknown, number]];
-    if (count > (this.opts.perMinute ?? 300)) {
-      await redis.del(key);
-      return (minute + 1) * 60_000 - Date.now();
+  /**
+   * The channel's turn, shared by every worker process through Redis (Redis's clock). Each post
+   * takes the next free slot, `channelGapMs` after the previous one, and waits in the delayed set
+   * until then: no polling, and no worker held while it waits.
+   */
+  private async reserve(workspaceId: string, destination: string): Promise<{ waitMs: number; slot: number }> {
+    const [wait, slot] = (await this.opts.redis.eval(RESERVE, 1, this.paceKeys(workspaceId, destination)[0], this.gapMs)) as [number, number];
+    return { waitMs: wait, slot };
+  }
+
+  /**
+   * Right before the call. Slots alone cannot keep posts apart where it counts, at Slack: a busy
+   * process can sit on a request for hundreds of ms. So the channel's posts are spaced from the
+   * previous one's *answer* (which came after Slack received it), at least `minGapMs`, and only one
+   * is in flight at a time; the rest waits here, briefly. And the workspace ceiling. null to go
+   * (call `posted` after the call), else how long to wait and why.
+   */
+  private async gate(workspaceId: string, destination: string): Promise<{ ms: number; reason: string } | null> {
+    const [, postedKey, inFlightKey] = this.paceKeys(workspaceId, destination);
+    for (;;) {
+      const minute = Math.floor(Date.now() / 60_000);
+      const rateKey = `${this.opts.prefix}:rate:${workspaceId}:${minute}`;
+      const wait = (await this.opts.redis.eval(GATE, 3, postedKey, inFlightKey, rateKey, this.minGapMs, this.timeoutMs + 1000, this.opts.perMinute ?? 300)) as number;
+      if (wait === 0) return null;
+      if (wait < 0) return { ms: (minute + 1) * 60_000 - Date.now(), reason: 'workspace ceiling per minute reached' };
+      if (wait > this.minGapMs) return { ms: wait, reason: 'channel held after a rate limit' };
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    return 0;
+  }
+
+  /** The call through the gate has its answer: the channel's next post counts from now. */
+  private async posted(workspaceId: string, destination: string): Promise<void> {
+    const [, postedKey, inFlightKey] = this.paceKeys(workspaceId, destination);
+    // Best effort: if Redis is away, the in-flight lease runs out by itself.
+    await this.opts.redis.eval(POSTED, 2, postedKey, inFlightKey).catch((err: Error) => this.logger.warn('pacing:', err.message));
+  }
+
+  private get gapMs(): number {
+    return this.opts.channelGapMs ?? 1000;
+  }
+
+  private get timeoutMs(): number {
+    return this.opts.timeoutMs ?? 10_000;
+  }
+
+  private get minGapMs(): number {
+    return this.opts.minGapMs ?? Math.min(1000, this.gapMs);
+  }
+
+  /** After a 429: no slot and no post for this channel until Retry-After has passed. */
+  private async hold(workspaceId: string, destination: string, ms: number): Promise<void> {
+    await this.opts.redis.eval(HOLD, 3, ...this.paceKeys(workspaceId, destination), ms, this.gapMs, this.minGapMs);
   }
 }
+
+const NOW_MS = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
+
+/** KEYS: slot. ARGV: gap. Takes the next free slot: returns {ms until it, the slot}. */
+const RESERVE = `${NOW_MS}
+local slot = math.max(now, tonumber(redis.call('GET', KEYS[1]) or '0') + tonumber(ARGV[1]))
+redis.call('SET', KEYS[1], slot, 'PX', slot - now + 60000)
+return {slot - now, slot}`;
+
+/**
+ * KEYS: posted, in-flight, this minute's workspace counter. ARGV: min gap, in-flight lease, ceiling.
+ * Returns 0 when the caller may post (it is now the one in flight), ms to wait, or -1 when the
+ * workspace has reached its ceiling this minute.
+ */
+const GATE = `${NOW_MS}
+-- One in flight: the next cannot go before its answer plus the gap, so at least the gap from now.
+if redis.call('EXISTS', KEYS[2]) == 1 then return tonumber(ARGV[1]) end
+local posted = tonumber(redis.call('GET', KEYS[1]) or '0')
+if now < posted + tonumber(ARGV[1]) then return posted + tonumber(ARGV[1]) - now end
+if tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[3]) then return -1 end
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], 120)
+redis.call('SET', KEYS[2], now, 'PX', tonumber(ARGV[2]))
+return 0`;
+
+/** KEYS: posted, in-flight. */
+const POSTED = `${NOW_MS}
+redis.call('SET', KEYS[1], now, 'PX', 60000)
+redis.call('DEL', KEYS[2])
+return 1`;
+
+/** KEYS: slot, posted, in-flight. ARGV: hold ms, gap, min gap. Pushes both marks past the hold. */
+const HOLD = `${NOW_MS}
+local clear = now + tonumber(ARGV[1])
+local lastSlot = tonumber(redis.call('GET', KEYS[1]) or '0')
+redis.call('SET', KEYS[1], math.max(lastSlot, clear - tonumber(ARGV[2])), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('SET', KEYS[2], clear - tonumber(ARGV[3]), 'PX', tonumber(ARGV[1]) + 60000)
+redis.call('DEL', KEYS[3])
+return 1`;

@@ -64,9 +64,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
 
   const deliveries = new Worker(
     QUEUES.deliveries,
-    async (job: Job<{ deliveryId: string }>, token?: string) => {
-      const outcome = await sender.send(job.data.deliveryId);
+    async (job: Job<{ deliveryId: string; slot?: number }>, token?: string) => {
+      const outcome = await sender.send(job.data.deliveryId, job.data.slot);
       if (outcome.kind === 'later') {
+        // The job keeps the channel turn it was given and comes back for it.
+        if (outcome.slot !== job.data.slot) await job.updateData({ deliveryId: job.data.deliveryId, ...(outcome.slot ? { slot: outcome.slot } : {}) });
         await job.moveToDelayed(Date.now() + outcome.delayMs, token);
         throw new DelayedError();
       }

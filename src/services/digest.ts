@@ -52,101 +52,134 @@ export interface Digest {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-function scopeWhere(scope: DigestScope): Prisma.AccountWhereInput {
-  const base = { workspaceId: scope.workspaceId, archived: false };
+function scopeSql(scope: DigestScope): Prisma.Sql {
+  const base = Prisma.sql`a.workspace_id = ${scope.workspaceId}::uuid AND NOT a.archived`;
   switch (scope.kind) {
     case 'account':
-      return { ...base, id: scope.accountId };
+      return Prisma.sql`${base} AND a.id = ${scope.accountId}::uuid`;
     case 'owners':
-      return { ...base, ownerId: { in: scope.ownerIds } };
+      return Prisma.sql`${base} AND a.owner_id = ANY(${scope.ownerIds}::uuid[])`;
     case 'tier':
-      return { ...base, tier: scope.tier };
+      return Prisma.sql`${base} AND a.tier = ${scope.tier}::"Tier"`;
     case 'all':
       return base;
   }
 }
 
-/** The review of the week before `now`: ten queries, whatever the number of accounts. */
+interface AccountRow {
+  id: string;
+  name: string;
+  tier: Tier;
+  cadence_days: number | null;
+  renewal_date: Date | null;
+  last_touch_at: Date | null;
+  cadence_warn_at: Date | null;
+  cadence_due_at: Date | null;
+  cadence_dark_at: Date | null;
+  owner_slack_id: string | null;
+}
+interface OpenRow {
+  id: string;
+  account_id: string;
+  number: number;
+  title: string;
+  direction: Direction;
+  due_at: Date;
+  due_time_zone: string;
+  owner_slack_id: string;
+}
+
+/**
+ * The review of the week before `now`: the accounts, then seven queries side by side (each takes
+ * the account ids as one array parameter), whatever the number of accounts.
+ */
 export async function buildDigest(db: DbOrTx, scope: DigestScope, now: Date): Promise<Digest> {
   const since = new Date(now.getTime() - 7 * DAY_MS);
   const nextWeek = new Date(now.getTime() + 7 * DAY_MS);
-  const ws = await db.workspace.findUniqueOrThrow({ where: { id: scope.workspaceId }, select: { settings: true } });
+  const [ws, accounts] = await Promise.all([
+    db.workspace.findUniqueOrThrow({ where: { id: scope.workspaceId }, select: { settings: true } }),
+    db.$queryRaw<AccountRow[]>`
+      SELECT a.id, a.name, a.tier::text AS tier, a.cadence_days, a.renewal_date, a.last_touch_at,
+             a.cadence_warn_at, a.cadence_due_at, a.cadence_dark_at, o.slack_user_id AS owner_slack_id
+      FROM accounts a LEFT JOIN users o ON o.id = a.owner_id
+      WHERE ${scopeSql(scope)}`,
+  ]);
   const settings = readSettings(ws.settings);
-  const accounts = await db.account.findMany({ where: scopeWhere(scope), include: { owner: { select: { slackUserId: true } } } });
   const ids = accounts.map((a) => a.id);
-  const inScope = { accountId: { in: ids } };
+  const inScope = (table: string) => Prisma.sql`${Prisma.raw(table)}.account_id = ANY(${ids}::uuid[])`;
 
-  const touches = await db.touch.groupBy({ by: ['accountId'], where: { ...inScope, kind: { not: 'note' }, occurredAt: { gt: since, lte: now } }, _count: { _all: true } });
-  const negative = await db.touch.findMany({
-    where: { ...inScope, kind: { not: 'note' }, sentiment: 'negative', occurredAt: { gt: since, lte: now } },
-    include: { loggedBy: { select: { slackUserId: true } } },
-    orderBy: { occurredAt: 'desc' },
-  });
-  const deliveredRows = await db.$queryRaw<{ account_id: string; delivered: bigint; on_time: bigint }[]>`
-    SELECT account_id, count(*) AS delivered, count(*) FILTER (WHERE completed_at <= original_due_at) AS on_time
-    FROM commitments
-    WHERE account_id = ANY(${ids}::uuid[]) AND direction = 'ours' AND status = 'done' AND completed_at > ${since} AND completed_at <= ${now}
-    GROUP BY account_id`;
-  const rates = await onTimeRates(db, { workspaceId: scope.workspaceId, accountIds: ids }, 'account', now, [4, 12]);
-  const open = await db.commitment.findMany({
-    where: { ...inScope, status: 'open', dueAt: { lt: nextWeek } },
-    include: { owner: { select: { slackUserId: true } } },
-    orderBy: [{ dueAt: 'asc' }, { number: 'asc' }],
-  });
-  const renegotiated = await db.commitmentEvent.findMany({
-    where: { kind: 'due_changed', at: { gt: since, lte: now }, commitment: inScope },
-    include: { commitment: { select: { accountId: true, number: true, title: true } } },
-    orderBy: { at: 'asc' },
-  });
-  const contacts = await db.contact.findMany({ where: inScope, orderBy: { name: 'asc' } });
-  const lastByContact = await db.$queryRaw<{ contact_id: string; at: Date }[]>`
-    SELECT tc.contact_id, max(t.occurred_at) AS at
-    FROM touch_contacts tc JOIN touches t ON t.id = tc.touch_id
-    WHERE t.account_id = ANY(${ids}::uuid[]) AND t.kind <> 'note' AND t.occurred_at <= ${now}
-    GROUP BY tc.contact_id`;
-  const totals = (await onTimeRates(db, { workspaceId: scope.workspaceId, accountIds: ids }, 'all', now, [4, 12])).get('all');
+  // On a client these run side by side on the pool; in a transaction, one after another.
+  const [touches, negative, rates, open, renegotiated, contacts, lastByContact] = await Promise.all([
+    db.$queryRaw<{ account_id: string; n: bigint }[]>`
+      SELECT t.account_id, count(*) AS n FROM touches t
+      WHERE ${inScope('t')} AND kind <> 'note' AND occurred_at > ${since} AND occurred_at <= ${now}
+      GROUP BY t.account_id`,
+    db.$queryRaw<{ account_id: string; kind: string; summary: string; occurred_at: Date; logged_by_slack_id: string }[]>`
+      SELECT t.account_id, t.kind::text AS kind, t.summary, t.occurred_at, u.slack_user_id AS logged_by_slack_id
+      FROM touches t JOIN users u ON u.id = t.logged_by_id
+      WHERE ${inScope('t')} AND t.kind <> 'note' AND t.sentiment = 'negative' AND t.occurred_at > ${since} AND t.occurred_at <= ${now}
+      ORDER BY t.occurred_at DESC`,
+    // Delivered this week, and the on-time rates over 4 and 12 weeks, per account.
+    onTimeRates(db, { workspaceId: scope.workspaceId, accountIds: ids }, 'account', now, [1, 4, 12]),
+    db.$queryRaw<OpenRow[]>`
+      SELECT c.id, c.account_id, c.number, c.title, c.direction::text AS direction, c.due_at, c.due_time_zone, u.slack_user_id AS owner_slack_id
+      FROM commitments c JOIN users u ON u.id = c.owner_id
+      WHERE ${inScope('c')} AND c.status = 'open' AND c.due_at < ${nextWeek}
+      ORDER BY c.due_at, c.number`,
+    db.$queryRaw<{ account_id: string; number: number; title: string; reason: string | null; before: unknown; after: unknown }[]>`
+      SELECT c.account_id, c.number, c.title, e.reason, e.before, e.after
+      FROM commitment_events e JOIN commitments c ON c.id = e.commitment_id
+      WHERE ${inScope('c')} AND e.kind = 'due_changed' AND e.at > ${since} AND e.at <= ${now}
+      ORDER BY e.at`,
+    db.$queryRaw<{ id: string; account_id: string; name: string; role: ContactRole | null }[]>`
+      SELECT k.id, k.account_id, k.name, k.role::text AS role FROM contacts k WHERE ${inScope('k')} ORDER BY k.name`,
+    db.$queryRaw<{ contact_id: string; at: Date }[]>`
+      SELECT tc.contact_id, max(t.occurred_at) AS at
+      FROM touch_contacts tc JOIN touches t ON t.id = tc.touch_id
+      WHERE ${inScope('t')} AND t.kind <> 'note' AND t.occurred_at <= ${now}
+      GROUP BY tc.contact_id`,
+  ]);
 
-  const item = (c: (typeof open)[number]): DigestItem => ({
-    id: c.id, number: c.number, title: c.title, direction: c.direction, dueAt: c.dueAt, dueTimeZone: c.dueTimeZone, ownerSlackId: c.owner.slackUserId,
+  const item = (c: OpenRow): DigestItem => ({
+    id: c.id, number: c.number, title: c.title, direction: c.direction, dueAt: c.due_at, dueTimeZone: c.due_time_zone, ownerSlackId: c.owner_slack_id,
   });
   const lastTouched = new Map(lastByContact.map((r) => [r.contact_id, r.at]));
   const none = rateOf(0, 0);
   // Index once by account, so building each review is a lookup, not a scan of every list.
-  const touchCount = new Map(touches.map((t) => [t.accountId, t._count._all]));
-  const deliveredBy = new Map(deliveredRows.map((r) => [r.account_id, r]));
-  const openBy = groupBy(open, (c) => c.accountId);
-  const negativeBy = groupBy(negative, (t) => t.accountId);
-  const renegotiatedBy = groupBy(renegotiated, (e) => e.commitment.accountId);
-  const contactsBy = groupBy(contacts, (c) => c.accountId);
+  const touchCount = new Map(touches.map((t) => [t.account_id, Number(t.n)]));
+  const openBy = groupBy(open, (c) => c.account_id);
+  const negativeBy = groupBy(negative, (t) => t.account_id);
+  const renegotiatedBy = groupBy(renegotiated, (e) => e.account_id);
+  const contactsBy = groupBy(contacts, (c) => c.account_id);
 
   const reviews: AccountReview[] = accounts.map((a) => {
-    const interval = intervalDays(a, settings);
-    const delivered = deliveredBy.get(a.id);
+    const interval = intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings);
+    const [week = none, weeks4 = none, weeks12 = none] = rates.get(a.id) ?? [];
     const mine = openBy.get(a.id) ?? [];
-    const renewalInDays = a.renewalDate ? Math.ceil((a.renewalDate.getTime() - now.getTime()) / DAY_MS) : null;
+    const renewalInDays = a.renewal_date ? Math.ceil((a.renewal_date.getTime() - now.getTime()) / DAY_MS) : null;
     return {
       id: a.id,
       name: a.name,
       tier: a.tier,
-      ownerSlackId: a.owner?.slackUserId ?? null,
-      status: cadenceStatus({ warnAt: a.cadenceWarnAt, dueAt: a.cadenceDueAt, darkAt: a.cadenceDarkAt }, now),
+      ownerSlackId: a.owner_slack_id,
+      status: cadenceStatus({ warnAt: a.cadence_warn_at, dueAt: a.cadence_due_at, darkAt: a.cadence_dark_at }, now),
       intervalDays: interval,
-      nextDueAt: a.cadenceDueAt,
-      lastTouchAt: a.lastTouchAt,
+      nextDueAt: a.cadence_due_at,
+      lastTouchAt: a.last_touch_at,
       touchesThisWeek: touchCount.get(a.id) ?? 0,
-      delivered: { thisWeek: Number(delivered?.delivered ?? 0), onTimeThisWeek: Number(delivered?.on_time ?? 0) },
-      onTime4: rates.get(a.id)?.[0] ?? none,
-      onTime12: rates.get(a.id)?.[1] ?? none,
-      overdue: mine.filter((c) => c.dueAt < now).map(item),
-      dueNext7: mine.filter((c) => c.dueAt >= now).map(item),
+      delivered: { thisWeek: week.delivered, onTimeThisWeek: week.onTime },
+      onTime4: weeks4,
+      onTime12: weeks12,
+      overdue: mine.filter((c) => c.due_at < now).map(item),
+      dueNext7: mine.filter((c) => c.due_at >= now).map(item),
       renegotiated: (renegotiatedBy.get(a.id) ?? []).map((e) => ({
-          number: e.commitment.number,
-          title: e.commitment.title,
+          number: e.number,
+          title: e.title,
           reason: e.reason,
           from: dateOf(e.before),
           to: dateOf(e.after),
       })),
-      negativeTouches: (negativeBy.get(a.id) ?? []).map((t) => ({ kind: t.kind, summary: t.summary, at: t.occurredAt, loggedBySlackId: t.loggedBy.slackUserId })),
+      negativeTouches: (negativeBy.get(a.id) ?? []).map((t) => ({ kind: t.kind, summary: t.summary, at: t.occurred_at, loggedBySlackId: t.logged_by_slack_id })),
       renewalInDays: renewalInDays !== null && renewalInDays >= 0 && renewalInDays <= 90 ? renewalInDays : null,
       quietContacts: (contactsBy.get(a.id) ?? [])
         .map((c) => ({ name: c.name, role: c.role, lastTouchedAt: lastTouched.get(c.id) ?? null }))
@@ -168,10 +201,18 @@ export async function buildDigest(db: DbOrTx, scope: DigestScope, now: Date): Pr
       overdue: count('overdue'),
       dark: count('dark'),
       overdueItems: reviews.reduce((n, r) => n + r.overdue.length, 0),
-      onTime4: totals?.[0] ?? none,
-      onTime12: totals?.[1] ?? none,
+      // The portfolio's rate is over all its deliveries, not an average of the accounts' rates.
+      onTime4: sumRates(reviews.map((r) => r.onTime4)),
+      onTime12: sumRates(reviews.map((r) => r.onTime12)),
     },
   };
+}
+
+function sumRates(rates: OnTime[]): OnTime {
+  return rateOf(
+    rates.reduce((n, r) => n + r.delivered, 0),
+    rates.reduce((n, r) => n + r.onTime, 0),
+  );
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {

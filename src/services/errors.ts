@@ -17,3 +17,17 @@ export function isUniqueViolation(err: unknown): boolean {
     e?.meta?.driverAdapterError?.cause?.originalCode === '23505'
   );
 }
+
+/**
+ * Runs an upsert again when it lost a race: Prisma's upsert reads, then inserts, so two first
+ * requests from the same team or person at once can both try to create the row. The second try
+ * finds it. Not for use inside a transaction (the violation has aborted it).
+ */
+export async function upsertRacing<T>(upsert: () => Promise<T>): Promise<T> {
+  try {
+    return await upsert();
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return upsert();
+  }
+}

@@ -1,7 +1,8 @@
 // People, as Kept knows them: Slack id, display name, time zone (from Slack's users.info).
 import type { Clock } from '../clock.js';
-import type { DbOrTx } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import type { User } from '../generated/prisma/client.js';
+import { upsertRacing } from './errors.js';
 
 export interface Profile {
   displayName: string;
@@ -22,7 +23,7 @@ export const PROFILE_MAX_AGE_MS = 24 * 60 * 60 * 1000;
  * keeps what we had (or a placeholder named `fallbackName`), so a Slack hiccup never blocks a command.
  */
 export async function ensureUser(
-  db: DbOrTx,
+  db: Db,
   clock: Clock,
   profiles: ProfileSource,
   workspaceId: string,
@@ -37,9 +38,11 @@ export async function ensureUser(
   const data = profile
     ? { displayName: profile.displayName, timeZone: profile.timeZone, isAdmin: profile.isAdmin, fetchedAt: now }
     : {};
-  return db.user.upsert({
-    where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
-    create: { workspaceId, slackUserId, displayName: fallbackName ?? slackUserId, ...data },
-    update: data,
-  });
+  return upsertRacing(() =>
+    db.user.upsert({
+      where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
+      create: { workspaceId, slackUserId, displayName: fallbackName ?? slackUserId, ...data },
+      update: data,
+    }),
+  );
 }

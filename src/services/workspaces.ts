@@ -1,15 +1,18 @@
-import type { DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx } from '../db/client.js';
+import { upsertRacing } from './errors.js';
 import type { Workspace } from '../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
 import { readSettings, workspaceSettingsSchema, type WorkspaceSettings } from './settings.js';
 
 /** The workspace row for a Slack team, created on first contact. */
-export async function ensureWorkspace(db: DbOrTx, slackTeamId: string, name?: string): Promise<Workspace> {
-  return db.workspace.upsert({
-    where: { slackTeamId },
-    create: { slackTeamId, name: name ?? null },
-    update: name ? { name } : {},
-  });
+export async function ensureWorkspace(db: Db, slackTeamId: string, name?: string): Promise<Workspace> {
+  return upsertRacing(() =>
+    db.workspace.upsert({
+      where: { slackTeamId },
+      create: { slackTeamId, name: name ?? null },
+      update: name ? { name } : {},
+    }),
+  );
 }
 
 /** Changes workspace settings; cadence defaults changing moves every account's cadence moments. */

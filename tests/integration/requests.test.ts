@@ -153,3 +153,22 @@ describe('/kept account', () => {
     expect(await lastReply()).toContain('matches several accounts');
   });
 });
+
+describe('first contact', () => {
+  it('serves simultaneous first requests from a new team and person, each once, with no error', async () => {
+    kept.slack.setUser('UFIRST', { name: 'newcomer', tz: 'Europe/Berlin' });
+    const before = kept.logs.length;
+    const sent = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        sendCommand(kept.baseUrl, SIGNING_SECRET, { command: '/commit', text: 'list', team_id: 'TFIRST', user_id: 'UFIRST', response_url: kept.slack.responseUrl(`first-${i}`) }),
+      ),
+    );
+    expect(sent.map((r) => r.status)).toEqual(Array(8).fill(200));
+    const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => kept.slack.waitForResponse((r) => r.id === `first-${i}`)));
+    for (const a of answers) expect(JSON.stringify(a.body)).not.toMatch(/went wrong|failed/i);
+    expect(kept.logs.slice(before).filter((l) => /ERROR/.test(l))).toEqual([]);
+    expect(await kept.db.workspace.count({ where: { slackTeamId: 'TFIRST' } })).toBe(1);
+    const ws = await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TFIRST' } });
+    expect(await kept.db.user.count({ where: { workspaceId: ws.id, slackUserId: 'UFIRST' } })).toBe(1);
+  });
+});

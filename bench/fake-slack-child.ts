@@ -1,0 +1,35 @@
+// The fake Slack Web API in a process of its own: Slack is another machine in production, so its
+// answers should not wait behind the event loop of the code under test (nor add to its load).
+// Prints {"apiUrl", "baseUrl"} once listening; on "report" (a line on stdin) prints the posts,
+// response_url answers and views.open calls it saw, and exits. BENCH_USERS: {id: tz} to know.
+import { createInterface } from 'node:readline';
+import { FakeSlack } from '../tests/helpers/fake-slack.js';
+
+export interface ChildReport {
+  posts: ChildPost[];
+  responses: number;
+  viewsOpened: number;
+}
+
+export interface ChildPost {
+  channel: string;
+  deliveryId: string;
+  at: number;
+  outcome: string;
+}
+
+const slack = await FakeSlack.start();
+if (process.env.BENCH_POSTS_PER_SECOND) slack.limitPostsPerChannel(Number(process.env.BENCH_POSTS_PER_SECOND));
+for (const [id, tz] of Object.entries(JSON.parse(process.env.BENCH_USERS ?? '{}') as Record<string, string>)) slack.setUser(id, { name: id.toLowerCase(), tz });
+process.stdout.write(`${JSON.stringify({ apiUrl: slack.apiUrl, baseUrl: slack.baseUrl })}\n`);
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() !== 'report') continue;
+  const posts: ChildPost[] = slack.calls
+    .filter((c) => c.method === 'chat.postMessage')
+    .map((c) => ({ channel: String(c.args.channel), deliveryId: String(c.args.metadata?.event_payload?.delivery_id), at: c.at, outcome: c.outcome }));
+  const viewsOpened = slack.calls.filter((c) => c.method === 'views.open' && c.outcome === 'ok').length;
+  process.stdout.write(`${JSON.stringify({ posts, responses: slack.responses.length, viewsOpened })}\n`);
+  break;
+}
+await slack.close();
+process.exit(0);

@@ -1,0 +1,72 @@
+// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery]
+// Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
+// bench/results.json.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchAck } from './ack.js';
+import { benchScan } from './scan.js';
+import { benchDigest } from './digest.js';
+import { benchDelivery } from './delivery.js';
+import { machine, printTable, startMemorySampler, stopMemorySampler, type Row } from './common.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? (onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1]!).split(',') : null;
+const wanted = (name: string) => !only || only.includes(name);
+
+const scenarios = [
+  // The two memory phases (ack, delivery) run first, before the large seeds grow the heap.
+  { name: 'ack', run: benchAck },
+  { name: 'delivery', run: benchDelivery },
+  { name: 'scan', run: benchScan },
+  { name: 'digest', run: benchDigest },
+] as const;
+
+async function main() {
+  const started = Date.now();
+  startMemorySampler();
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = {};
+  const failures: string[] = [];
+  for (const s of scenarios) {
+    if (!wanted(s.name)) continue;
+    process.stderr.write(`[bench] ${s.name}…\n`);
+    const t = Date.now();
+    try {
+      const result = await s.run({ quick });
+      rows.push(...result.rows);
+      details[s.name] = result.details;
+      process.stderr.write(`[bench] ${s.name} done in ${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+    } catch (err) {
+      failures.push(`${s.name}: ${(err as Error).stack ?? err}`);
+      process.stderr.write(`[bench] ${s.name} FAILED: ${(err as Error).stack ?? err}\n`);
+    }
+  }
+  stopMemorySampler();
+
+  const table = printTable(rows);
+  process.stdout.write(`\nKept benchmarks (${quick ? 'quick' : 'full'}), ${new Date().toISOString()}\n`);
+  const m = machine();
+  process.stdout.write(`${m.cpu}, ${m.cores} cores, ${m.totalMemoryGb} GB, Node ${m.node}, ${m.platform}\n\n${table}\n`);
+  const missed = rows.filter((r) => r.ok === false);
+  if (missed.length) process.stdout.write(`\nMissed target: ${missed.map((r) => `${r.scenario} ${r.metric}`).join('; ')}\n`);
+
+  const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  writeFileSync(
+    out,
+    JSON.stringify({ mode: quick ? 'quick' : 'full', at: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine: m, rows, details, failures }, null, 2) + '\n',
+  );
+  process.stdout.write(`\nwrote ${out}\n`);
+  if (failures.length) process.exitCode = 1;
+}
+
+main()
+  .catch((err) => {
+    process.stderr.write(`${(err as Error).stack ?? err}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    // BullMQ / ioredis handles can linger; the results are written, so leave.
+    setTimeout(() => process.exit(), 200).unref();
+  });

@@ -72,7 +72,7 @@ async function seedPortfolio(c: pg.Client, team: string, accounts: number, commi
             (ARRAY['call','meeting','email','review','visit','chat','note'])[1 + i % 7]::"TouchKind", at, 'Touch ' || i,
             CASE WHEN i % 10 = 0 THEN 'negative'::"Sentiment" ELSE 'neutral'::"Sentiment" END,
             md5($2 || 'user-' || (i % ${USERS}))::uuid, 'bench', 'bench-' || i, at
-     FROM generate_series(0, $5 - 1) i, LATERAL (SELECT $3::timestamptz - ((i * 7919) % (90 * 24)) * interval '1 hour' AS at) x`,
+     FROM generate_series(0, $5 - 1) i, LATERAL (SELECT $3::timestamptz - ((i::bigint * 7919) % (90 * 24)) * interval '1 hour' AS at) x`,
     [ws, p, NOW, accounts, touches],
   );
   await c.query(

@@ -21,6 +21,8 @@ export function slackProfiles(client: WebClient): ProfileSource {
   };
 }
 
+const USER_CACHE_MS = 60_000;
+
 export interface Actor {
   workspace: Workspace;
   user: User;
@@ -29,6 +31,7 @@ export interface Actor {
 export class Directory {
   /** Team id → workspace row. Only its id is relied on; settings are read fresh where they matter. */
   private readonly workspaces = new Map<string, Workspace>();
+  private readonly users = new Map<string, { user: Promise<User>; at: number }>();
   private readonly profiles: ProfileSource;
 
   constructor(
@@ -47,8 +50,19 @@ export class Directory {
     return ws;
   }
 
+  /**
+   * The person's row, kept in memory for a minute: every command and click starts here, and a
+   * profile only changes when it is re-read from Slack (daily). Concurrent asks share one lookup.
+   */
   user(workspaceId: string, slackUserId: string, fallbackName?: string): Promise<User> {
-    return ensureUser(this.db, this.clock, this.profiles, workspaceId, slackUserId, fallbackName);
+    const key = `${workspaceId}|${slackUserId}`;
+    const hit = this.users.get(key);
+    if (hit && Date.now() - hit.at < USER_CACHE_MS) return hit.user;
+    const user = ensureUser(this.db, this.clock, this.profiles, workspaceId, slackUserId, fallbackName);
+    if (this.users.size >= 10_000) this.users.clear();
+    this.users.set(key, { user, at: Date.now() });
+    user.catch(() => this.users.delete(key));
+    return user;
   }
 
   async actor(teamId: string, slackUserId: string): Promise<Actor> {

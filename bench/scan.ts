@@ -119,7 +119,7 @@ export async function benchScan(opts: { quick: boolean }) {
       const t = await timed(() => scan(database.db, new Date(to.getTime() + SETTLE_MS)));
       const w = t.value.window;
       if (!w || w.from.getTime() !== from.getTime() || w.to.getTime() !== to.getTime()) throw new Error(`tick ${k} scanned an unexpected window`);
-      return { scanMs: t.ms, refMs: ref.ms, dueRows: ref.value.rowCount ?? 0, planned: t.value.planned.length, created: t.value.created.length };
+      return { scanMs: t.ms, refMs: ref.ms, dueRows: ref.value.rowCount ?? 0, planned: t.value.planned.length, created: t.value.created.length, ...t.value.timings };
     };
 
     const at1: Awaited<ReturnType<typeof tick>>[] = [];
@@ -161,6 +161,6 @@ export async function benchScan(opts: { quick: boolean }) {
   }
 }
 
-function roundTick(t: { scanMs: number; refMs: number; dueRows: number; planned: number; created: number }) {
+function roundTick(t: { scanMs: number; refMs: number; dueRows: number; planned: number; created: number; collectMs?: number; planMs?: number; recordMs?: number }) {
   return { ...t, scanMs: round(t.scanMs), refMs: round(t.refMs) };
 }

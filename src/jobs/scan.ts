@@ -30,6 +30,8 @@ export interface PlannedDelivery {
 
 export interface ScanResult {
   window: { from: Date; to: Date } | null;
+  /** Where the tick's time went, ms: finding what is due (and advancing reminders), planning the messages, writing the ledger. */
+  timings?: { collectMs: number; planMs: number; recordMs: number };
   planned: PlannedDelivery[];
   /** Ledger rows created by this tick: each needs a deliver job. */
   created: string[];
@@ -59,12 +61,16 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
         const [state] = await tx.$queryRaw<{ scanned_until: Date }[]>`SELECT scanned_until FROM scan_state WHERE id = ${SCAN_ID} FOR UPDATE`;
         const from = state!.scanned_until;
         if (to <= from) return { window: null, planned: [], created: [] };
+        const t0 = performance.now();
         const drafts = await collectPrompts(tx, { from, to });
         const fresh = await withoutRecorded(tx, drafts);
+        const t1 = performance.now();
         const planned = await plan(tx, fresh, at);
+        const t2 = performance.now();
         const created = await record(tx, planned, at);
         await tx.$executeRaw`UPDATE scan_state SET scanned_until = ${to}, updated_at = now() WHERE id = ${SCAN_ID}`;
-        const result = { window: { from, to }, planned, created };
+        const timings = { collectMs: Math.round(t1 - t0), planMs: Math.round(t2 - t1), recordMs: Math.round(performance.now() - t2) };
+        const result = { window: { from, to }, timings, planned, created };
         if (opts.dryRun) throw new DryRun(result);
         return result;
       },

@@ -17,6 +17,18 @@ export interface CadenceMoments {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** An account's cadence facts as raw queries read them (snake_case columns). */
+export interface AccountCadenceRow {
+  tier: TierName;
+  cadence_days: number | null;
+  renewal_date: Date | null;
+  last_touch_at: Date | null;
+  cadence_warn_at: Date | null;
+  cadence_due_at: Date | null;
+  cadence_dark_at: Date | null;
+  owner_slack_id: string | null;
+}
+
 export function intervalDays(account: { cadenceDays: number | null; tier: TierName }, settings: WorkspaceSettings): number {
   return account.cadenceDays ?? settings.tierCadenceDays[account.tier];
 }

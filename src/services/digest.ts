@@ -2,7 +2,7 @@
 // promises this week. Built with a fixed number of queries, however many accounts there are.
 import type { DbOrTx } from '../db/client.js';
 import { Prisma, type ContactRole, type Direction, type Tier } from '../generated/prisma/client.js';
-import { cadenceStatus, intervalDays, STATUS_ORDER, type CadenceStatus } from './cadence.js';
+import { cadenceStatus, intervalDays, STATUS_ORDER, type AccountCadenceRow, type CadenceStatus } from './cadence.js';
 import { onTimeRates, rateOf, type OnTime } from './reliability.js';
 import { readSettings } from './settings.js';
 
@@ -66,17 +66,9 @@ function scopeSql(scope: DigestScope): Prisma.Sql {
   }
 }
 
-interface AccountRow {
+interface AccountRow extends AccountCadenceRow {
   id: string;
   name: string;
-  tier: Tier;
-  cadence_days: number | null;
-  renewal_date: Date | null;
-  last_touch_at: Date | null;
-  cadence_warn_at: Date | null;
-  cadence_due_at: Date | null;
-  cadence_dark_at: Date | null;
-  owner_slack_id: string | null;
 }
 interface OpenRow {
   id: string;

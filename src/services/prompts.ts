@@ -3,9 +3,9 @@
 // creation, renewal dates), so a tick costs what is due, not what is stored.
 import type { DbOrTx } from '../db/client.js';
 import { Prisma, type Direction } from '../generated/prisma/client.js';
-import { intervalDays } from './cadence.js';
+import { intervalDays, type AccountCadenceRow } from './cadence.js';
 import { promptKindAt, promptMoments } from './reminders.js';
-import { readSettings, type PromptName, type TierName, type WorkspaceSettings } from './settings.js';
+import { readSettings, type PromptName, type WorkspaceSettings } from './settings.js';
 
 export type PromptKind =
   | 'cadence_due_soon'
@@ -61,18 +61,10 @@ export const RENEWAL_DAYS = [90, 60, 30] as const;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** An account with what a prompt about it needs: owner, first linked channel, workspace settings. */
-interface AccountRow {
+interface AccountRow extends AccountCadenceRow {
   account_id: string;
   workspace_id: string;
   account_name: string;
-  tier: TierName;
-  cadence_days: number | null;
-  renewal_date: Date | null;
-  last_touch_at: Date | null;
-  cadence_warn_at: Date | null;
-  cadence_due_at: Date | null;
-  cadence_dark_at: Date | null;
-  owner_slack_id: string | null;
   owner_time_zone: string | null;
   channel_id: string | null;
   settings: unknown;

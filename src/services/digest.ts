@@ -1,6 +1,6 @@
 // The weekly account review: for each account in scope, whether the team kept its rhythm and its
 // promises this week. Built with a fixed number of queries, however many accounts there are.
-import type { DbOrTx } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { Prisma, type ContactRole, type Direction, type Tier } from '../generated/prisma/client.js';
 import { cadenceStatus, intervalDays, STATUS_ORDER, type AccountCadenceRow, type CadenceStatus } from './cadence.js';
 import { onTimeRates, rateOf, type OnTime } from './reliability.js';
@@ -85,7 +85,7 @@ interface OpenRow {
  * The review of the week before `now`: the accounts, then seven queries side by side (each takes
  * the account ids as one array parameter), whatever the number of accounts.
  */
-export async function buildDigest(db: DbOrTx, scope: DigestScope, now: Date): Promise<Digest> {
+export async function buildDigest(db: Db, scope: DigestScope, now: Date): Promise<Digest> {
   const since = new Date(now.getTime() - 7 * DAY_MS);
   const nextWeek = new Date(now.getTime() + 7 * DAY_MS);
   const [ws, accounts] = await Promise.all([
@@ -100,7 +100,7 @@ export async function buildDigest(db: DbOrTx, scope: DigestScope, now: Date): Pr
   const ids = accounts.map((a) => a.id);
   const inScope = (table: string) => Prisma.sql`${Prisma.raw(table)}.account_id = ANY(${ids}::uuid[])`;
 
-  // On a client these run side by side on the pool; in a transaction, one after another.
+  // Side by side on the pool (a client, not a transaction, so they can).
   const [touches, negative, rates, open, renegotiated, contacts, lastByContact] = await Promise.all([
     db.$queryRaw<{ account_id: string; n: bigint }[]>`
       SELECT t.account_id, count(*) AS n FROM touches t

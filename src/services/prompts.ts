@@ -122,6 +122,11 @@ function settingsReader(): (raw: unknown) => WorkspaceSettings {
   };
 }
 
+/**
+ * Everything that became due in (from, to]. Commitment prompts are a work queue instead (their
+ * next_prompt_at ≤ to): the ones returned are advanced to their next moment in the same
+ * transaction, which is why this takes a transaction.
+ */
 export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date }): Promise<PromptDraft[]> {
   const { from, to } = window;
   // One transaction, one connection: the queries run one after another.

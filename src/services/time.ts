@@ -93,6 +93,17 @@ function isPlausible(result: chrono.ParsedResult, text: string): boolean {
   return !weak || CONNECTOR_BEFORE.test(text.slice(0, result.index));
 }
 
+/**
+ * An hour said without am or pm is read the way people at work mean it: "at 3" is 15:00, "at 9"
+ * is 09:00. Hours 1–6 without a meridiem become afternoon; an explicit "3am" or "03:00" stays.
+ */
+function workingHour(result: chrono.ParsedResult): number {
+  const s = result.start;
+  const hour = s.get('hour') ?? 0;
+  const zeroPadded = /(?:^|\D)0\d[:.h]?\d{0,2}\b/.test(result.text);
+  return hour >= 1 && hour <= 6 && !s.isCertain('meridiem') && !zeroPadded ? hour + 12 : hour;
+}
+
 function resolve(result: chrono.ParsedResult, opts: FindDateOptions): { at: Date; hadTime: boolean } {
   const s = result.start;
   // An explicit zone ("5pm ET") or a relative time ("in 2 hours") is already an exact instant.
@@ -102,7 +113,7 @@ function resolve(result: chrono.ParsedResult, opts: FindDateOptions): { at: Date
   const at = (time: { hour: number; minute: number }) =>
     toDate(DateTime.fromObject({ ...day, ...time }, { zone: opts.timeZone }));
 
-  if (s.isCertain('hour')) return { at: at({ hour: s.get('hour') ?? 0, minute: s.get('minute') ?? 0 }), hadTime: true };
+  if (s.isCertain('hour')) return { at: at({ hour: workingHour(result), minute: s.get('minute') ?? 0 }), hadTime: true };
   if (/\bmorning\b/i.test(result.text)) return { at: at(WORKDAY_START), hadTime: true };
   if (/\b(?:afternoon|evening|tonight|night)\b/i.test(result.text)) {
     return { at: at({ hour: s.get('hour') ?? 12, minute: s.get('minute') ?? 0 }), hadTime: true };

@@ -91,6 +91,12 @@ describe('findDate, prefer future', () => {
     ['Monday morning', '2026-11-30T09:00', true],
     ['tonight', '2026-11-27T22:00', true],
     ['5pm', '2026-11-27T17:00', true],
+    // An hour without am/pm is a working hour: "at 3" is the afternoon, "at 9" the morning.
+    ['Friday at 3', '2026-11-27T15:00', true],
+    ['tomorrow at 3:30', '2026-11-28T15:30', true],
+    ['tomorrow at 9', '2026-11-28T09:00', true],
+    ['tomorrow 3am', '2026-11-28T03:00', true],
+    ['tomorrow 03:00', '2026-11-28T03:00', true],
     ['noon', '2026-11-28T12:00', true], // noon has passed today
     ['by March', '2027-03-01T18:00', false],
   ])('%j → %s local (hadTime %s)', (text, local, hadTime) => {

@@ -1,7 +1,7 @@
 import type { Db, DbOrTx } from '../db/client.js';
-import { upsertRacing } from './errors.js';
 import type { Workspace } from '../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
+import { upsertRacing } from './errors.js';
 import { readSettings, workspaceSettingsSchema, type WorkspaceSettings } from './settings.js';
 
 /** The workspace row for a Slack team, created on first contact. */

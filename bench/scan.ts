@@ -161,6 +161,6 @@ export async function benchScan(opts: { quick: boolean }) {
   }
 }
 
-function roundTick(t: { scanMs: number; refMs: number; dueRows: number; planned: number; created: number; collectMs?: number; planMs?: number; recordMs?: number }) {
+function roundTick(t: { scanMs: number; refMs: number; dueRows: number; planned: number; created: number; collectMs?: number; advanceMs?: number; planMs?: number; recordMs?: number }) {
   return { ...t, scanMs: round(t.scanMs), refMs: round(t.refMs) };
 }

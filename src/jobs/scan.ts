@@ -3,7 +3,7 @@
 import { DateTime } from 'luxon';
 import type { Db, Tx } from '../db/client.js';
 import { Prisma } from '../generated/prisma/client.js';
-import { collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
+import { advanceCommitments, collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
 import { nextWorkingMoment } from '../services/working-hours.js';
 import { dueSoonDigest, promptMessage } from '../bot/views/prompts.js';
 import type { Message } from '../bot/views/format.js';
@@ -30,8 +30,8 @@ export interface PlannedDelivery {
 
 export interface ScanResult {
   window: { from: Date; to: Date } | null;
-  /** Where the tick's time went, ms: finding what is due (and advancing reminders), planning the messages, writing the ledger. */
-  timings?: { collectMs: number; planMs: number; recordMs: number };
+  /** Where the tick's time went, ms: finding what is due, moving reminders on, planning the messages, writing the ledger. */
+  timings?: { collectMs: number; advanceMs: number; planMs: number; recordMs: number };
   planned: PlannedDelivery[];
   /** Ledger rows created by this tick: each needs a deliver job. */
   created: string[];
@@ -62,14 +62,17 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
         const from = state!.scanned_until;
         if (to <= from) return { window: null, planned: [], created: [] };
         const t0 = performance.now();
-        const drafts = await collectPrompts(tx, { from, to });
+        const { drafts, advances } = await collectPrompts(tx, { from, to });
         const fresh = await withoutRecorded(tx, drafts);
         const t1 = performance.now();
-        const planned = await plan(tx, fresh, at);
+        await advanceCommitments(tx, advances);
         const t2 = performance.now();
+        const planned = await plan(tx, fresh, at);
+        const t3 = performance.now();
         const created = await record(tx, planned, at);
         await tx.$executeRaw`UPDATE scan_state SET scanned_until = ${to}, updated_at = now() WHERE id = ${SCAN_ID}`;
-        const timings = { collectMs: Math.round(t1 - t0), planMs: Math.round(t2 - t1), recordMs: Math.round(performance.now() - t2) };
+        const ms = (a: number, b: number) => Math.round(b - a);
+        const timings = { collectMs: ms(t0, t1), advanceMs: ms(t1, t2), planMs: ms(t2, t3), recordMs: ms(t3, performance.now()) };
         const result = { window: { from, to }, timings, planned, created };
         if (opts.dryRun) throw new DryRun(result);
         return result;

@@ -122,12 +122,19 @@ function settingsReader(): (raw: unknown) => WorkspaceSettings {
   };
 }
 
+/** A due commitment's next prompt moment (null: nothing left to say) and its follow-up count. */
+export interface Advance {
+  id: string;
+  next: string | null;
+  count: number;
+}
+
 /**
- * Everything that became due in (from, to]. Commitment prompts are a work queue instead (their
- * next_prompt_at ≤ to): the ones returned are advanced to their next moment in the same
- * transaction, which is why this takes a transaction.
+ * Everything that became due in (from, to]. Read only. Commitment prompts are a work queue
+ * instead (their next_prompt_at ≤ to): `advances` says where each one returned moves next, for
+ * `advanceCommitments` to write in the same transaction.
  */
-export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date }): Promise<PromptDraft[]> {
+export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date }): Promise<{ drafts: PromptDraft[]; advances: Advance[] }> {
   const { from, to } = window;
   // One transaction, one connection: the queries run one after another.
   // Each query is an indexed range over what is due; relations come by join, not by id lists.
@@ -185,7 +192,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     }
   }
 
-  const advanced: { id: string; next: string | null; count: number }[] = [];
+  const advances: Advance[] = [];
   for (const c of commitments) {
     const settings = settingsOf(c.settings);
     const zone = c.commitment_owner_time_zone;
@@ -195,7 +202,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     const at = [c.next_prompt_at, ...moments].filter((m) => m <= to).reduce((a, b) => (b > a ? b : a));
     const kind = promptKindAt(commitment, at);
     const next = moments.find((m) => m > to) ?? null;
-    advanced.push({ id: c.id, next: next?.toISOString() ?? null, count: kind === 'customer_follow_up' ? c.prompt_count + 1 : c.prompt_count });
+    advances.push({ id: c.id, next: next?.toISOString() ?? null, count: kind === 'customer_follow_up' ? c.prompt_count + 1 : c.prompt_count });
     const recipient: Recipient | null =
       kind === 'commitment_overdue' ? accountRecipient(c) : { kind: 'dm', slackUserId: c.commitment_owner_slack_id, timeZone: zone };
     if (!recipient) continue;
@@ -219,14 +226,6 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       },
     });
   }
-  if (advanced.length) {
-    // One JSON parameter rather than three per row: binding thousands of values is the slow part.
-    await tx.$executeRaw`
-      UPDATE commitments AS c SET next_prompt_at = v.next, prompt_count = v.count
-      FROM jsonb_to_recordset(${JSON.stringify(advanced)}::jsonb) AS v(id uuid, next timestamptz, count int)
-      WHERE c.id = v.id`;
-  }
-
   for (const t of touches) {
     const recipient = accountRecipient(t);
     if (!recipient) continue;
@@ -268,5 +267,15 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       });
     }
   }
-  return drafts;
+  return { drafts, advances };
+}
+
+/** Moves the commitments a tick spoke for to their next prompt moment: one statement. */
+export async function advanceCommitments(tx: DbOrTx, advances: Advance[]): Promise<void> {
+  if (advances.length === 0) return;
+  // One JSON parameter rather than three per row: binding thousands of values is the slow part.
+  await tx.$executeRaw`
+    UPDATE commitments AS c SET next_prompt_at = v.next, prompt_count = v.count
+    FROM jsonb_to_recordset(${JSON.stringify(advances)}::jsonb) AS v(id uuid, next timestamptz, count int)
+    WHERE c.id = v.id`;
 }

@@ -44,14 +44,13 @@ async function seedPortfolio(c: pg.Client, team: string, accounts: number, commi
   // weeks ago to a month ahead), 5% dropped; a quarter of ours are theirs.
   await c.query(
     `INSERT INTO commitments (id, workspace_id, number, title, account_id, owner_id, direction, due_at, due_time_zone, original_due_at,
-                              status, created_by_id, source, source_key, completed_at, next_prompt_at, created_at)
+                              status, created_by_id, source, source_key, completed_at, created_at)
      SELECT md5($2 || 'cmt-' || i)::uuid, $1, i + 1, 'Commitment ' || i, md5($2 || 'acct-' || (i % $4))::uuid, md5($2 || 'user-' || (i % ${USERS}))::uuid,
             CASE WHEN i % 4 = 3 THEN 'theirs'::"Direction" ELSE 'ours'::"Direction" END,
             due, 'UTC', due,
             CASE WHEN i % 20 < 12 THEN 'done'::"CommitmentStatus" WHEN i % 20 < 19 THEN 'open'::"CommitmentStatus" ELSE 'dropped'::"CommitmentStatus" END,
             md5($2 || 'user-' || (i % ${USERS}))::uuid, 'bench', 'bench-' || i,
             CASE WHEN i % 20 < 12 THEN due + CASE WHEN i % 5 = 0 THEN interval '2 days' ELSE interval '-1 day' END END,
-            CASE WHEN i % 20 BETWEEN 12 AND 18 THEN due END,
             $3::timestamptz - interval '120 days'
      FROM generate_series(0, $5 - 1) i,
      LATERAL (SELECT CASE WHEN i % 20 < 12 THEN $3::timestamptz - (i % 84) * interval '1 day' - interval '3 days'

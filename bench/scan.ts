@@ -59,35 +59,42 @@ async function seedAccounts(c: pg.Client, ws: string, from: number, to: number, 
 
 /**
  * Commitments [from, to) spread over accounts [0, accounts). The first `dueEach * WINDOWS` have
- * next_prompt_at inside window k = i / dueEach + 1 (half reminders a month ahead of the due date, half
+ * their next prompt inside window k = i / dueEach + 1 (half reminders a month ahead of the due date, half
  * becoming overdue right then); the rest are open with a prompt weeks away (80%) or done (20%).
  */
 async function seedCommitments(c: pg.Client, ws: string, from: number, to: number, accounts: number, due: number) {
   const dueTotal = due * WINDOWS;
   const dueEach = Math.max(1, due);
+  // np: the next prompt moment; done: closed, without one. The same for both inserts below.
+  const moments = (t0: string, first: string, end: string) => `FROM generate_series(${first}::int, ${end}::int - 1) i,
+     LATERAL (SELECT CASE WHEN i < ${dueTotal}
+                 THEN ${t0}::timestamptz + ((i / ${dueEach}) * ${WINDOW_MS} + 1 + (i * 7919) % ${WINDOW_MS - 1}) * interval '1 millisecond'
+                 ELSE ${t0}::timestamptz + (10 + i % 30) * interval '${DAY}' END AS np,
+              i >= ${dueTotal} AND i % 5 = 0 AS done) a`;
   await c.query(
-    `INSERT INTO commitments (workspace_id, number, title, account_id, owner_id, direction, due_at, due_time_zone, original_due_at,
-                              status, created_by_id, source, source_key, next_prompt_at, completed_at, created_at, updated_at)
-     SELECT $1, i + 1, 'Commitment ' || i, md5('acct-' || (i % $5))::uuid, md5('user-' || (i % ${USERS}))::uuid, 'ours',
+    `INSERT INTO commitments (id, workspace_id, number, title, account_id, owner_id, direction, due_at, due_time_zone, original_due_at,
+                              status, created_by_id, source, source_key, completed_at, created_at, updated_at)
+     SELECT md5('cmt-' || i)::uuid, $1, i + 1, 'Commitment ' || i, md5('acct-' || (i % $5))::uuid, md5('user-' || (i % ${USERS}))::uuid, 'ours',
             due, 'UTC', due, CASE WHEN done THEN 'done'::"CommitmentStatus" ELSE 'open'::"CommitmentStatus" END,
             md5('user-' || (i % ${USERS}))::uuid, 'bench', 'bench-' || i,
-            CASE WHEN done THEN NULL ELSE np END, CASE WHEN done THEN due - interval '1 day' END, $2::timestamptz - interval '60 days', now()
-     FROM generate_series($3::int, $4::int - 1) i,
-     LATERAL (SELECT CASE WHEN i < ${dueTotal}
-                 THEN $2::timestamptz + ((i / ${dueEach}) * ${WINDOW_MS} + 1 + (i * 7919) % ${WINDOW_MS - 1}) * interval '1 millisecond'
-                 ELSE $2::timestamptz + (10 + i % 30) * interval '${DAY}' END AS np,
-              i >= ${dueTotal} AND i % 5 = 0 AS done) a,
+            CASE WHEN done THEN due - interval '1 day' END, $2::timestamptz - interval '60 days', now()
+     ${moments('$2', '$3', '$4')},
      LATERAL (SELECT CASE WHEN i < ${dueTotal} AND i % 2 = 0 THEN np
                           WHEN i < ${dueTotal} THEN np + interval '30 days'
                           WHEN done THEN $2::timestamptz - (i % 60) * interval '${DAY}'
                           ELSE np + interval '1 day' END AS due) b`,
     [ws, T0, from, to, accounts],
   );
+  await c.query(
+    `INSERT INTO commitment_schedules (commitment_id, next_prompt_at)
+     SELECT md5('cmt-' || i)::uuid, np ${moments('$1', '$2', '$3')} WHERE NOT done`,
+    [T0, from, to],
+  );
 }
 
 /** The single query that selects what is due in (from, to]: the floor for a tick. */
 const DUE_SQL = `
-  SELECT id FROM commitments WHERE status = 'open' AND next_prompt_at <= $2
+  SELECT commitment_id FROM commitment_schedules WHERE next_prompt_at <= $2
   UNION ALL SELECT id FROM accounts WHERE NOT archived AND cadence_warn_at > $1 AND cadence_warn_at <= $2
   UNION ALL SELECT id FROM accounts WHERE NOT archived AND cadence_due_at > $1 AND cadence_due_at <= $2
   UNION ALL SELECT id FROM accounts WHERE NOT archived AND cadence_dark_at > $1 AND cadence_dark_at <= $2`;

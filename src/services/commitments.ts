@@ -1,7 +1,7 @@
 // Commitments: who owes what to whom, by when. Every change is written to the append-only history
 // in the same transaction as the change itself.
 import type { Clock } from '../clock.js';
-import type { Db, DbOrTx } from '../db/client.js';
+import type { Db, DbOrTx, Tx } from '../db/client.js';
 import type { Direction, Prisma } from '../generated/prisma/client.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { nextPromptAt } from './reminders.js';
@@ -93,12 +93,12 @@ export async function createCommitment(
           source: input.source,
           sourceKey: input.sourceKey,
           channelId: input.channelId ?? null,
-          nextPromptAt: nextPromptAt(input, owner.timeZone, readSettings(ws.settings).workingHours, now),
           createdAt: now,
           updatedAt: now,
         },
         include: commitmentInclude,
       });
+      await setSchedule(tx, c.id, nextPromptAt(input, owner.timeZone, readSettings(ws.settings).workingHours, now));
       await tx.commitmentEvent.create({
         data: {
           commitmentId: c.id,
@@ -150,9 +150,10 @@ export async function completeCommitment(
   const changed = await db.$transaction(async (tx) => {
     const { count } = await tx.commitment.updateMany({
       where: { id: input.commitmentId, status: 'open' },
-      data: { status: 'done', completedAt: now, updatedAt: now, nextPromptAt: null },
+      data: { status: 'done', completedAt: now, updatedAt: now },
     });
     if (count === 0) return false;
+    await setSchedule(tx, input.commitmentId, null);
     await tx.commitmentEvent.create({
       data: { commitmentId: input.commitmentId, kind: 'done', actorId: input.actorId, at: now, before: { status: 'open' }, after: { status: 'done' } },
     });
@@ -231,10 +232,10 @@ export async function rescheduleCommitment(
       data: {
         dueAt: input.dueAt,
         updatedAt: now,
-        promptCount: 0,
-        nextPromptAt: nextPromptAt({ direction: c.direction, dueAt: input.dueAt }, c.owner.timeZone, readSettings(c.workspace.settings).workingHours, now),
       },
     });
+    // A new date starts the reminders (and the customer follow-ups) afresh.
+    await setSchedule(tx, c.id, nextPromptAt({ direction: c.direction, dueAt: input.dueAt }, c.owner.timeZone, readSettings(c.workspace.settings).workingHours, now), { resetCount: true });
     await tx.commitmentEvent.create({
       data: { commitmentId: c.id, kind: 'due_changed', actorId: input.actorId, at: now, before: { dueAt: row.due_at.toISOString() }, after: { dueAt: input.dueAt.toISOString() }, reason },
     });
@@ -260,8 +261,9 @@ export async function dropCommitment(db: Db, clock: Clock, input: { commitmentId
   const reason = input.reason.trim();
   if (!reason) throw new UserError('Say why it is dropped; it goes into the history.');
   const changed = await db.$transaction(async (tx) => {
-    const { count } = await tx.commitment.updateMany({ where: { id: input.commitmentId, status: 'open' }, data: { status: 'dropped', nextPromptAt: null, updatedAt: now } });
+    const { count } = await tx.commitment.updateMany({ where: { id: input.commitmentId, status: 'open' }, data: { status: 'dropped', updatedAt: now } });
     if (count) {
+      await setSchedule(tx, input.commitmentId, null);
       await tx.commitmentEvent.create({ data: { commitmentId: input.commitmentId, kind: 'dropped', actorId: input.actorId, at: now, before: { status: 'open' }, after: { status: 'dropped' }, reason } });
     }
     return count > 0;
@@ -279,8 +281,9 @@ export async function reassignCommitment(db: Db, clock: Clock, input: { commitme
     const owner = await tx.user.findUniqueOrThrow({ where: { id: input.ownerId } });
     await tx.commitment.update({
       where: { id: c.id },
-      data: { ownerId: owner.id, updatedAt: now, nextPromptAt: nextPromptAt(c, owner.timeZone, readSettings(c.workspace.settings).workingHours, now) },
+      data: { ownerId: owner.id, updatedAt: now },
     });
+    await setSchedule(tx, c.id, nextPromptAt(c, owner.timeZone, readSettings(c.workspace.settings).workingHours, now));
     await tx.commitmentEvent.create({ data: { commitmentId: c.id, kind: 'reassigned', actorId: input.actorId, at: now, before: { ownerId: row.owner_id }, after: { ownerId: owner.id } } });
     return true;
   });
@@ -289,8 +292,27 @@ export async function reassignCommitment(db: Db, clock: Clock, input: { commitme
 
 /** Snoozing moves the next prompt, not the due date. */
 export async function snoozeCommitment(db: Db, input: { commitmentId: string; until: Date }): Promise<ChangeResult> {
-  const { count } = await db.commitment.updateMany({ where: { id: input.commitmentId, status: 'open' }, data: { nextPromptAt: input.until } });
-  return outcome(db, input.commitmentId, count > 0);
+  const changed = await db.$transaction(async (tx) => {
+    // The row lock keeps a Done clicked at the same moment from leaving a schedule behind.
+    const [row] = await tx.$queryRaw<{ status: string }[]>`SELECT status FROM commitments WHERE id = ${input.commitmentId}::uuid FOR UPDATE`;
+    if (row?.status !== 'open') return false;
+    await setSchedule(tx, input.commitmentId, input.until);
+    return true;
+  });
+  return outcome(db, input.commitmentId, changed);
+}
+
+/** Sets (or, with null, ends) a commitment's next reminder. */
+async function setSchedule(tx: Tx, commitmentId: string, next: Date | null, opts: { resetCount?: boolean } = {}): Promise<void> {
+  if (!next) {
+    await tx.commitmentSchedule.deleteMany({ where: { commitmentId } });
+    return;
+  }
+  await tx.commitmentSchedule.upsert({
+    where: { commitmentId },
+    create: { commitmentId, nextPromptAt: next },
+    update: { nextPromptAt: next, ...(opts.resetCount ? { promptCount: 0 } : {}) },
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 // What the workers should say, and to whom: everything that crossed a line in a time window.
-// Each query is an indexed range over what is due (cadence moments, next_prompt_at, touch
+// Each query is an indexed range over what is due (cadence moments, commitment schedules, touch
 // creation, renewal dates), so a tick costs what is due, not what is stored.
 import type { DbOrTx } from '../db/client.js';
 import { Prisma, type Direction } from '../generated/prisma/client.js';
@@ -87,6 +87,7 @@ function accountRecipient(a: AccountRow): Recipient | null {
 
 interface CommitmentRow extends AccountRow {
   id: string;
+  status: string;
   number: number;
   title: string;
   direction: Direction;
@@ -150,10 +151,11 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     )})`,
   );
   const commitments = await tx.$queryRaw<CommitmentRow[]>`
-    SELECT ${ACCOUNT_COLUMNS}, c.id, c.number, c.title, c.direction::text AS direction, c.due_at, c.due_time_zone, c.next_prompt_at, c.prompt_count,
-           co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
-    FROM commitments c JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
-    WHERE c.status = 'open' AND c.next_prompt_at <= ${to}`;
+    SELECT ${ACCOUNT_COLUMNS}, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone,
+           s.next_prompt_at, s.prompt_count, co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
+    FROM commitment_schedules s JOIN commitments c ON c.id = s.commitment_id
+      JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
+    WHERE s.next_prompt_at <= ${to}`;
   const touches = await tx.$queryRaw<TouchRow[]>`
     SELECT ${ACCOUNT_COLUMNS}, t.id, t.kind::text AS kind, t.summary, t.occurred_at, lb.slack_user_id AS logged_by_slack_id
     FROM touches t JOIN users lb ON lb.id = t.logged_by_id JOIN accounts a ON a.id = t.account_id ${ACCOUNT_JOINS}
@@ -194,6 +196,11 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
 
   const advances: Advance[] = [];
   for (const c of commitments) {
+    // A schedule left by a commitment that is no longer open ends here, unspoken.
+    if (c.status !== 'open') {
+      advances.push({ id: c.id, next: null, count: c.prompt_count });
+      continue;
+    }
     const settings = settingsOf(c.settings);
     const zone = c.commitment_owner_time_zone;
     const commitment = { direction: c.direction, dueAt: c.due_at };
@@ -270,12 +277,13 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
   return { drafts, advances };
 }
 
-/** Moves the commitments a tick spoke for to their next prompt moment: one statement. */
+/** Moves the commitments a tick spoke for to their next prompt moment (or ends their schedule): one statement. */
 export async function advanceCommitments(tx: DbOrTx, advances: Advance[]): Promise<void> {
   if (advances.length === 0) return;
   // One JSON parameter rather than three per row: binding thousands of values is the slow part.
   await tx.$executeRaw`
-    UPDATE commitments AS c SET next_prompt_at = v.next, prompt_count = v.count
-    FROM jsonb_to_recordset(${JSON.stringify(advances)}::jsonb) AS v(id uuid, next timestamptz, count int)
-    WHERE c.id = v.id`;
+    WITH v AS (SELECT * FROM jsonb_to_recordset(${JSON.stringify(advances)}::jsonb) AS v(id uuid, next timestamptz, count int)),
+    ended AS (DELETE FROM commitment_schedules s USING v WHERE s.commitment_id = v.id AND v.next IS NULL)
+    UPDATE commitment_schedules s SET next_prompt_at = v.next, prompt_count = v.count
+    FROM v WHERE s.commitment_id = v.id AND v.next IS NOT NULL`;
 }

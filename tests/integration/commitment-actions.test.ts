@@ -66,7 +66,8 @@ describe('buttons on a commitment', () => {
     expect(JSON.stringify(update.blocks)).toContain('Snoozed (3 days) by <@U0001>');
     const after = await kept.db.commitment.findUniqueOrThrow({ where: { id: c.id } });
     expect(after.dueAt).toEqual(c.dueAt);
-    expect(after.nextPromptAt?.toISOString()).toBe('2026-11-26T14:00:00.000Z'); // Thu 09:00 New York
+    const schedule = await kept.db.commitmentSchedule.findUnique({ where: { commitmentId: c.id } });
+    expect(schedule?.nextPromptAt.toISOString()).toBe('2026-11-26T14:00:00.000Z'); // Thu 09:00 New York
   });
 
   it('reschedule asks for a date and a reason, moves it once, and keeps the original date', async () => {

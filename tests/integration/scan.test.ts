@@ -99,7 +99,8 @@ describe('commitment prompts', () => {
     const buttons = JSON.stringify(rows[2]!.message);
     for (const id of ['commitment_done', 'commitment_snooze', 'commitment_reschedule', 'commitment_reassign', 'commitment_drop']) expect(buttons).toContain(id);
     expect(JSON.stringify(rows[0]!.message)).toContain('commitment_more_time');
-    expect((await db.commitment.findUniqueOrThrow({ where: { id: commitment.id } })).nextPromptAt).toBeNull();
+    // Nothing is left to say about it: its schedule has ended.
+    expect(await db.commitmentSchedule.findUnique({ where: { commitmentId: commitment.id } })).toBeNull();
   });
 
   it('combines one person’s due-soon items into one DM a day', async () => {

@@ -19,7 +19,7 @@ function commitment(days: number, over: Partial<CommitmentFull> = {}): Commitmen
   return {
     id: `c${n}`, workspaceId: 'w', number: n, title: `Thing ${n}`, notes: null, accountId: 'a1', ownerId: 'id-U1', direction: 'ours',
     dueAt, dueTimeZone: zone, originalDueAt: dueAt, status: 'open', createdById: 'id-U1', source: 'slash_command', sourceKey: `k${n}`,
-    channelId: null, messageTs: null, nextPromptAt: null, promptCount: 0, completedAt: null, createdAt: now, updatedAt: now,
+    channelId: null, messageTs: null, completedAt: null, createdAt: now, updatedAt: now,
     account: { id: 'a1', workspaceId: 'w', name: 'Acme', normalizedName: 'acme', aliases: [], ownerId: 'id-U1', tier: 'standard', cadenceDays: null, renewalDate: null, archived: false, lastTouchAt: null, cadenceWarnAt: null, cadenceDueAt: null, cadenceDarkAt: null, createdAt: now, updatedAt: now },
     owner: user('U1'),
     createdBy: user('U1'),

@@ -4,7 +4,7 @@
 // reference. Statements are counted at 200 and at 2,000 accounts: they must not grow with accounts.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../src/generated/prisma/client.js';
+import { PrismaClient } from '../generated/prisma/client.js';
 import type { Db } from '../src/db/client.js';
 import { buildDigest } from '../src/services/digest.js';
 import { createTestDatabase } from '../tests/helpers/db.js';

@@ -2,7 +2,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { User, Workspace } from '../generated/prisma/client.js';
+import type { User, Workspace } from '../../generated/prisma/client.js';
 import { ensureUser, type ProfileSource } from '../services/users.js';
 import { ensureWorkspace } from '../services/workspaces.js';
 

@@ -3,7 +3,7 @@
 // the deliver jobs (its continuation as thread replies).
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { Prisma, type DigestSubscription } from '../generated/prisma/client.js';
+import { Prisma, type DigestSubscription } from '../../generated/prisma/client.js';
 import { buildDigest, type DigestScope } from '../services/digest.js';
 import { isValidTimeZone } from '../services/time.js';
 import { digestMessages } from '../bot/views/digest.js';

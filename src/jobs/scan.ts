@@ -2,7 +2,7 @@
 // ledger in the same transaction that moves the scan forward. Posting happens elsewhere (deliver).
 import { DateTime } from 'luxon';
 import type { Db, Tx } from '../db/client.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import { advanceCommitments, collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
 import { nextWorkingMoment } from '../services/working-hours.js';
 import { dueSoonDigest, promptMessage } from '../bot/views/prompts.js';

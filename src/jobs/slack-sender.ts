@@ -6,7 +6,7 @@ import { ErrorCode, WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { Delivery } from '../generated/prisma/client.js';
+import type { Delivery } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { claim, markFailed, markSent, markUncertain, release } from '../services/ledger.js';
 

@@ -1,6 +1,6 @@
 // Accounts: customer organisations, with an owner, a tier, a cadence, a renewal date and linked channels.
 import type { DbOrTx } from '../db/client.js';
-import type { Account, Tier } from '../generated/prisma/client.js';
+import type { Account, Tier } from '../../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { closest, normalizeName } from './match.js';

@@ -1,7 +1,7 @@
 // Cadence: the agreed interval between touches, and the moments derived from it. The moments are
 // stored on the account (warn / due / dark) and recomputed on every touch and cadence change, so
 // "which accounts became due" is an indexed range query, never a scan.
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 import type { DbOrTx } from '../db/client.js';
 import { readSettings, type TierName, type WorkspaceSettings } from './settings.js';
 import { addWorkingDays } from './time.js';

@@ -2,7 +2,7 @@
 // in the same transaction as the change itself.
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx, Tx } from '../db/client.js';
-import type { Direction, Prisma } from '../generated/prisma/client.js';
+import type { Direction, Prisma } from '../../generated/prisma/client.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { nextPromptAt } from './reminders.js';
 import { readSettings } from './settings.js';

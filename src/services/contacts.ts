@@ -1,6 +1,6 @@
 // Key contacts at a customer account, and which of them a touch names.
 import type { DbOrTx } from '../db/client.js';
-import type { Contact, ContactRole } from '../generated/prisma/client.js';
+import type { Contact, ContactRole } from '../../generated/prisma/client.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { normalizeName } from './match.js';
 

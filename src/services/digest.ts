@@ -1,7 +1,7 @@
 // The weekly account review: for each account in scope, whether the team kept its rhythm and its
 // promises this week. Built with a fixed number of queries, however many accounts there are.
 import type { Db } from '../db/client.js';
-import { Prisma, type ContactRole, type Direction, type Tier } from '../generated/prisma/client.js';
+import { Prisma, type ContactRole, type Direction, type Tier } from '../../generated/prisma/client.js';
 import { cadenceStatus, intervalDays, STATUS_ORDER, type AccountCadenceRow, type CadenceStatus } from './cadence.js';
 import { onTimeRates, rateOf, type OnTime } from './reliability.js';
 import { readSettings } from './settings.js';

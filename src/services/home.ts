@@ -1,7 +1,7 @@
 // What one person's App Home shows: what they owe, what customers owe them, their accounts by
 // risk, and their on-time rate. Five queries whatever the numbers; lists are capped and counted.
 import type { DbOrTx } from '../db/client.js';
-import type { Prisma, Tier } from '../generated/prisma/client.js';
+import type { Prisma, Tier } from '../../generated/prisma/client.js';
 import { cadenceStatus, type CadenceStatus } from './cadence.js';
 import { commitmentInclude, type CommitmentFull } from './commitments.js';
 import { onTimeRates, rateOf, type OnTime } from './reliability.js';

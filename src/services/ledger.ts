@@ -3,7 +3,7 @@
 // post whose outcome is unknown (5xx, timeout, a worker killed mid-call) is looked for before
 // it is ever posted again.
 import type { DbOrTx } from '../db/client.js';
-import type { Delivery } from '../generated/prisma/client.js';
+import type { Delivery } from '../../generated/prisma/client.js';
 
 /** How long a claim holds a row against other workers: longer than one post can take. */
 export const CLAIM_LEASE_MS = 30_000;

@@ -1,6 +1,6 @@
 // What the account card shows: a fixed handful of queries, whatever the account's size.
 import type { DbOrTx } from '../db/client.js';
-import type { Prisma } from '../generated/prisma/client.js';
+import type { Prisma } from '../../generated/prisma/client.js';
 import { cadenceStatus, intervalDays, type CadenceStatus } from './cadence.js';
 import { contactsWithLastTouch, type ContactWithLastTouch } from './contacts.js';
 import { readSettings } from './settings.js';

@@ -2,7 +2,7 @@
 // Each query is an indexed range over what is due (cadence moments, commitment schedules, touch
 // creation, renewal dates), so a tick costs what is due, not what is stored.
 import type { DbOrTx } from '../db/client.js';
-import { Prisma, type Direction } from '../generated/prisma/client.js';
+import { Prisma, type Direction } from '../../generated/prisma/client.js';
 import { intervalDays, type AccountCadenceRow } from './cadence.js';
 import { promptKindAt, promptMoments } from './reminders.js';
 import { readSettings, type PromptName, type WorkspaceSettings } from './settings.js';

@@ -1,7 +1,7 @@
 // Whether promises were kept: the on-time rate of what we delivered, measured against the
 // original due date (a renegotiated date does not make a late delivery on time).
 import type { DbOrTx } from '../db/client.js';
-import { Prisma } from '../generated/prisma/client.js';
+import { Prisma } from '../../generated/prisma/client.js';
 
 export interface OnTime {
   delivered: number;

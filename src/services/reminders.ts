@@ -1,6 +1,6 @@
 // When Kept has something to say about a commitment. Each open commitment stores the next such
 // moment (commitment_schedules.next_prompt_at, indexed), so the scheduler finds what is due with a range query.
-import type { Direction } from '../generated/prisma/client.js';
+import type { Direction } from '../../generated/prisma/client.js';
 import { addWorkingDays } from './time.js';
 import { workdayStart, type WorkingHours } from './working-hours.js';
 

@@ -2,7 +2,7 @@
 // the account's cadence clock from when it happened.
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { Prisma, type Account, type Sentiment, type TouchKind } from '../generated/prisma/client.js';
+import { Prisma, type Account, type Sentiment, type TouchKind } from '../../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { normalizeName } from './match.js';

@@ -1,7 +1,7 @@
 // People, as Kept knows them: Slack id, display name, time zone (from Slack's users.info).
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { User } from '../generated/prisma/client.js';
+import type { User } from '../../generated/prisma/client.js';
 import { upsertRacing } from './errors.js';
 
 export interface Profile {

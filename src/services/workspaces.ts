@@ -1,5 +1,5 @@
 import type { Db, DbOrTx } from '../db/client.js';
-import type { Workspace } from '../generated/prisma/client.js';
+import type { Workspace } from '../../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
 import { upsertRacing } from './errors.js';
 import { readSettings, workspaceSettingsSchema, type WorkspaceSettings } from './settings.js';

@@ -5,7 +5,7 @@ import { ROLE_LABEL, type ContactWithLastTouch } from '../../services/contacts.j
 import type { AccountOverview } from '../../services/overview.js';
 import { type Message, context, esc, mention, message, section, slackDate } from './format.js';
 import { KIND_LABEL, STATUS_LABEL } from './touch.js';
-import type { TouchKind } from '../../generated/prisma/client.js';
+import type { TouchKind } from '../../../generated/prisma/client.js';
 
 function contactLine(c: ContactWithLastTouch, zone: string): string {
   const role = c.role ? ` · ${ROLE_LABEL[c.role]}` : '';

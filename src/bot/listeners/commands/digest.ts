@@ -1,6 +1,6 @@
 // /kept digest: subscribe a channel to the weekly account review, stop it, or preview it.
 import type { WebClient } from '@slack/web-api';
-import type { Tier } from '../../../generated/prisma/client.js';
+import type { Tier } from '../../../../generated/prisma/client.js';
 import { accountForChannel } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
 import { TIERS } from '../../../services/settings.js';

@@ -1,7 +1,7 @@
 // /kept: accounts (add, link, set) and help. Later issues add settings, contacts and digests here.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import type { Account, ContactRole, Tier } from '../../../generated/prisma/client.js';
+import type { Account, ContactRole, Tier } from '../../../../generated/prisma/client.js';
 import { createAccount, linkChannel, requireAccount, updateAccount, type AccountChange } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
 import { addContact, CONTACT_ROLES, contactsWithLastTouch, ROLE_LABEL } from '../../../services/contacts.js';

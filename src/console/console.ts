@@ -4,6 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
 import { createBot } from '../bot/app.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
@@ -19,12 +20,31 @@ import { render, type Choice } from './render.js';
 
 const TEAM = 'T_CONSOLE';
 
-/** Real time plus an offset that `:clock +3d` moves forward. */
+/** Real time plus an offset that `:clock +3d` moves forward and `:clock 2027-03-12 16:00` sets. */
 class ConsoleClock implements Clock {
   offsetMs = 0;
   now(): Date {
     return new Date(Date.now() + this.offsetMs);
   }
+  set(at: Date): void {
+    this.offsetMs = at.getTime() - Date.now();
+  }
+}
+
+/**
+ * `:clock` arguments: `+3d`, `+4h`, `+30m` from now, or a moment: `2027-03-12 16:00` (in `zone`,
+ * the acting person's), `2027-03-12` (09:00), or an ISO instant with its offset. null: not understood.
+ */
+export function parseClockArgs(args: string[], now: Date, zone: string): Date | null {
+  const rel = /^\+(\d+)([dhm])$/.exec(args[0] ?? '');
+  if (rel && args.length === 1) return new Date(now.getTime() + Number(rel[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[rel[2] as 'd' | 'h' | 'm']);
+  const text = args.join(' ').trim();
+  const local = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{1,2}:\d{2}))?$/.exec(text);
+  const at = local
+    ? DateTime.fromFormat(`${local[1]} ${(local[2] ?? '09:00').padStart(5, '0')}`, 'yyyy-MM-dd HH:mm', { zone })
+    : DateTime.fromISO(text, { setZone: true });
+  if (!at.isValid || (!local && !/(Z|[+-]\d{2}:?\d{2})$/i.test(text))) return null;
+  return at.toJSDate();
 }
 
 const HELP = `Type what you would type in Slack: /commit …, /touch …, /kept help.
@@ -32,6 +52,7 @@ const HELP = `Type what you would type in Slack: /commit …, /touch …, /kept 
   :in #acme                    act in another channel
   :click N                     press button or menu choice N
   :clock +3d | +4h | +30m      move Kept's clock forward (nudges, warnings and digests come due)
+  :clock 2027-03-12 16:00      set Kept's clock to a moment in your time zone (or 2027-03-12T16:00Z)
   :tick                        let the workers look for what is due now
   :help, :quit`;
 
@@ -72,7 +93,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
     else if (p.kind === 'update') show(`[${where(p.channel)}, message updated] Kept:`, p.blocks, p.text, { channel: p.channel, ts: p.ts });
     else if (p.kind === 'modal') modals.push({ view: p.view, viewId: p.viewId });
     else show(`[App Home of @${nameOf(p.user)}]`, (p.view.blocks as unknown[]) ?? [], '', { channel: null, ts: null });
-  });
+  }, () => clock.now());
   await local.start();
   local.users.set(me.id, me);
 
@@ -225,7 +246,9 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   };
 
   /** Lets the workers find what is due now and waits until what may go out has gone out. */
+  let looked = false;
   const settle = async () => {
+    looked = true;
     await workers.tick();
     // Digest schedulers run on the wall clock; in the console, a digest is due by the console's clock.
     await reconcileDigests(db, workers.queues, clock.now());
@@ -257,10 +280,12 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
       case 'click':
         return click(Number(args[0]));
       case 'clock': {
-        const m = /^\+(\d+)([dhm])$/.exec(args[0] ?? '');
-        if (!m) return print('Write :clock +3d, :clock +4h or :clock +30m');
-        clock.offsetMs += Number(m[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
-        print(`(the clock is now ${clock.now().toISOString().replace('T', ' ').slice(0, 16)} UTC)`);
+        const at = parseClockArgs(args, clock.now(), me.tz);
+        if (!at) return print('Write :clock +3d, :clock +4h, :clock +30m, or a moment: :clock 2027-03-12 16:00 (your time zone)');
+        if (at < clock.now() && looked) print('(moving the clock back: what Kept already sent is not sent again)');
+        clock.set(at);
+        const local = DateTime.fromJSDate(at, { zone: me.tz }).toFormat('ccc d LLL yyyy HH:mm');
+        print(`(the clock is now ${local} ${me.tz}, ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC)`);
         return settle();
       }
       case 'tick':

@@ -27,7 +27,11 @@ export class LocalSlack {
   apiUrl = '';
   responseBase = '';
 
-  constructor(private readonly onPost: (p: Posted) => void) {}
+  /** `now` is Kept's clock, so message timestamps agree with the moments Kept looks back to. */
+  constructor(
+    private readonly onPost: (p: Posted) => void,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -50,7 +54,7 @@ export class LocalSlack {
   }
 
   private ts(): string {
-    return `${Math.floor(Date.now() / 1000)}.${String(++this.seq).padStart(6, '0')}`;
+    return `${Math.floor(this.now().getTime() / 1000)}.${String(++this.seq).padStart(6, '0')}`;
   }
 
   private parse(raw: string, type: string): Args {

@@ -3,7 +3,6 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { runConsole } from '../../src/console/console.js';
@@ -38,14 +37,15 @@ async function session(lines: string[]): Promise<string> {
 
 describe('console mode', () => {
   it('runs a scripted scenario: accounts, commitments, touches, the clock, a nudge, an overdue prompt, Done, a digest', async () => {
-    const inTenDays = DateTime.now().setZone('America/New_York').plus({ days: 10 }).toISODate();
+    // A fixed start (Wednesday 2 December 2026, 14:00 in New York): the scenario means the same on any day it runs.
     const out = await session([
       ':as @ana America/New_York',
+      ':clock 2026-12-02 14:00',
       ':in #acme',
       '/kept account add Acme',
       '/kept account set acme tier strategic',
       '/kept contact add acme "Dana Smith" cfo decision-maker',
-      '/commit Send revised pricing tomorrow',
+      '/commit Send revised pricing by Friday',
       '/touch call with Dana: renewal on track :+1:',
       '/commit',
       'Acme', // account
@@ -53,11 +53,12 @@ describe('console mode', () => {
       'Share the roadmap', // what
       '', // who owes it: keep "We owe the customer"
       '', // owner: keep @ana
-      inTenDays!, // due date
+      '2026-12-14', // due date
       '', // due time: end of the working day
       '', // notes
       '/kept digest weekly',
-      ':clock +3d',
+      ':clock +1d', // Thursday 14:00: C-1 is due tomorrow
+      ':clock +2d', // Saturday 14:00: C-1 was due Friday 18:00
       ':click 1',
       ':clock +7d',
       ':quit',
@@ -68,11 +69,12 @@ describe('console mode', () => {
     expect(out).toContain('[form] New commitment');
     expect(out).toMatch(/C-2 · @ana owes Acme: Share the roadmap/);
     expect(out).toContain('Every Monday at 09:00 (America/New_York)');
-    // The nudge came before it was due; three days on it is overdue, and Done closes it.
-    expect(out).toMatch(/\[DM to @ana\] Kept:\n\s+Coming up/);
-    expect(out).toMatch(/\[#acme\] Kept:\n\s+:warning: Overdue: C-1/);
-    const overdue = /\[#acme\] Kept:\n\s+:warning: Overdue: C-1[\s\S]*?\[(\d+) Done\]/.exec(out);
-    expect(overdue).not.toBeNull();
+    expect(out).toContain('(the clock is now Thu 3 Dec 2026 14:00 America/New_York, 2026-12-03 19:00 UTC)');
+    // The nudge came the day before it was due; on Saturday it is overdue, and Done closes it.
+    const nudge = out.search(/\[DM to @ana\] Kept:\n\s+Coming up[^\n]*\n[^\n]*C-1/);
+    const overdue = out.search(/\[#acme\] Kept:\n\s+:warning: Overdue: C-1[\s\S]*?\[\d+ Done\]/);
+    expect(nudge).toBeGreaterThan(out.indexOf('Thu 3 Dec 2026 14:00'));
+    expect(overdue).toBeGreaterThan(out.indexOf('Sat 5 Dec 2026 14:00'));
     expect(out).toContain('Done by @ana');
     // A week on: the weekly review for the account channel.
     expect(out).toMatch(/\[#acme\] Kept:\n\s+== Weekly review: Acme/);

@@ -1,7 +1,7 @@
 // Posting the outcome of a command where the team sees it, or privately when Kept cannot post there.
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { replyPrivately, type ReplyTarget } from './reply.js';
-import { type Message, section } from './views/format.js';
+import { type Message, section } from '../messages/format.js';
 
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 

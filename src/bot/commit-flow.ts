@@ -4,12 +4,12 @@ import type { WebClient } from '@slack/web-api';
 import { accountChannels } from '../services/accounts.js';
 import { createCommitment, recordAnnouncement, reference, type CommitmentFull, type NewCommitment } from '../services/commitments.js';
 import { announce } from './announce.js';
-import { ACTIONS } from './ids.js';
+import { ACTIONS } from '../messages/ids.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { replyPrivately, type ReplyTarget } from './reply.js';
-import { commitModal, type CommitModalMeta, type CommitPrefill } from './views/commit-modal.js';
-import { commitmentMessage } from './views/commitment.js';
-import { LIMITS, message, section } from './views/format.js';
+import { commitModal, type CommitModalMeta, type CommitPrefill } from '../messages/commit-modal.js';
+import { commitmentMessage } from '../messages/commitment.js';
+import { LIMITS, message, section } from '../messages/format.js';
 
 export async function saveAndAnnounce(
   deps: ListenerDeps,

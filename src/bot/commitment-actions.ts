@@ -6,9 +6,9 @@ import { UserError } from '../services/errors.js';
 import { readSettings } from '../services/settings.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import type { Actor } from './people.js';
-import { commitmentActions, commitmentMessage } from './views/commitment.js';
-import type { ActionMeta } from './views/commitment-modals.js';
-import { context, mention } from './views/format.js';
+import { commitmentActions, commitmentMessage } from '../messages/commitment.js';
+import type { ActionMeta } from '../messages/commitment-modals.js';
+import { context, mention } from '../messages/format.js';
 
 interface ClickBody {
   team?: { id: string } | null;

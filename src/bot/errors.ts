@@ -4,7 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import { UserError } from '../services/errors.js';
 import { replyPrivately, replyTargetOf } from './reply.js';
-import { note } from './views/format.js';
+import { note } from '../messages/format.js';
 
 export async function handleError(
   args: { error: Error & { original?: unknown }; body?: unknown },

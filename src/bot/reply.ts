@@ -1,6 +1,6 @@
 // Telling one person something privately, from whichever kind of request we are handling.
 import type { WebClient } from '@slack/web-api';
-import type { Message } from './views/format.js';
+import type { Message } from '../messages/format.js';
 
 /** The parts of a Slack request body that say where the person is. */
 export interface ReplyTarget {

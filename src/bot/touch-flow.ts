@@ -5,8 +5,8 @@ import { recordTouch, type NewTouch } from '../services/touches.js';
 import { announce } from './announce.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import { replyPrivately, type ReplyTarget } from './reply.js';
-import { note } from './views/format.js';
-import { touchConfirmation, touchModal, type TouchModalMeta, type TouchPrefill } from './views/touch.js';
+import { note } from '../messages/format.js';
+import { touchConfirmation, touchModal, type TouchModalMeta, type TouchPrefill } from '../messages/touch.js';
 
 export async function saveTouch(
   deps: ListenerDeps,

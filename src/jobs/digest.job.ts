@@ -6,8 +6,8 @@ import type { Db } from '../db/client.js';
 import { Prisma, type DigestSubscription } from '../../generated/prisma/client.js';
 import { buildDigest, type DigestScope } from '../services/digest.js';
 import { isValidTimeZone } from '../services/time.js';
-import { digestMessages } from '../bot/views/digest.js';
-import type { Message } from '../bot/views/format.js';
+import { digestMessages } from '../messages/digest.js';
+import type { Message } from '../messages/format.js';
 import { enqueueDeliveries, JOBS, type Queues } from './queues.js';
 
 export const digestSchedulerId = (subscriptionId: string) => `digest-${subscriptionId}`;

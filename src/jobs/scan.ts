@@ -5,8 +5,8 @@ import type { Db, Tx } from '../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
 import { advanceCommitments, collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
 import { nextWorkingMoment } from '../services/working-hours.js';
-import { dueSoonDigest, promptMessage } from '../bot/views/prompts.js';
-import type { Message } from '../bot/views/format.js';
+import { dueSoonDigest, promptMessage } from '../messages/prompts.js';
+import type { Message } from '../messages/format.js';
 
 export const SCAN_ID = 'prompts';
 /** On the very first tick there is no previous one: look back this far. */

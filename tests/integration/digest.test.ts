@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestMessages } from '../../src/bot/views/digest.js';
+import { digestMessages } from '../../src/messages/digest.js';
 import { FixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { recordDigest, scheduledThisWeek, upsertDigestScheduler, weekKey } from '../../src/jobs/digest.job.js';

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Directory } from '../../src/bot/people.js';
 import type { ListenerDeps } from '../../src/bot/listeners/deps.js';
-import { ACTIONS, EVENTS } from '../../src/bot/ids.js';
+import { ACTIONS, EVENTS } from '../../src/messages/ids.js';
 import { FixedClock } from '../../src/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createAccount } from '../../src/services/accounts.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { commitModal, readCommitModal } from '../../src/bot/views/commit-modal.js';
-import { alreadyChanged, commitmentDoneMessage, commitmentList, commitmentMessage } from '../../src/bot/views/commitment.js';
-import { LIMITS } from '../../src/bot/views/format.js';
+import { commitModal, readCommitModal } from '../../src/messages/commit-modal.js';
+import { alreadyChanged, commitmentDoneMessage, commitmentList, commitmentMessage } from '../../src/messages/commitment.js';
+import { LIMITS } from '../../src/messages/format.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
 
 const now = new Date('2026-11-23T14:00:00Z');

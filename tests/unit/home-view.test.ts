@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS } from '../../src/bot/ids.js';
-import { HOME_EMPTY, homeLimits, homeView, parseShowMore, readHomePages } from '../../src/bot/views/home.js';
+import { ACTIONS } from '../../src/messages/ids.js';
+import { HOME_EMPTY, homeLimits, homeView, parseShowMore, readHomePages } from '../../src/messages/home.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
 import type { HomeAccount, HomeData } from '../../src/services/home.js';
 import { rateOf } from '../../src/services/reliability.js';

@@ -1,7 +1,7 @@
 // manifest.json and the ids Kept registers must agree, or Slack sends what nobody listens to.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/bot/ids.js';
+import { COMMANDS } from '../../src/messages/ids.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'));
 

@@ -1,7 +1,7 @@
 // Where every Slack interaction lands. One handler per file, registered here by type.
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../app.js';
-import { ACTIONS, COMMANDS, EVENTS, VIEWS } from '../ids.js';
+import { ACTIONS, COMMANDS, EVENTS, VIEWS } from '../../messages/ids.js';
 import { Directory } from '../people.js';
 import { doneAction, dropAction, moreTimeAction, onTrackAction, reassignAction, remindCustomerAction, rescheduleAction, snoozeAction } from './actions/commitment-buttons.js';
 import { openCommitModalAction } from './actions/open-commit-modal.js';
@@ -10,7 +10,7 @@ import { homeLogTouch, homeShowMore } from './actions/home-buttons.js';
 import { timelineOlder } from './actions/timeline-older.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { commitCommand } from './commands/commit.js';
-import { keptCommand } from './commands/kept.js';
+import { keptCommand } from './commands/kept/index.js';
 import { touchCommand } from './commands/touch.js';
 import type { ListenerDeps } from './deps.js';
 import { accountOptions } from './options/account-select.js';

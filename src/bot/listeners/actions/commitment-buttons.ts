@@ -6,10 +6,10 @@ import { completeCommitment, reference, snoozeCommitment } from '../../../servic
 import { UserError } from '../../../services/errors.js';
 import { actorOf, commitmentFor, messageRefOf, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
-import { alreadyChanged, commitmentDoneMessage, SNOOZE_CHOICES, type SnoozeChoice } from '../../views/commitment.js';
-import { dropModal, reassignModal } from '../../views/commitment-modals.js';
-import { esc, mention, message, note, section, slackDate } from '../../views/format.js';
-import { rescheduleModal } from '../../views/reschedule-modal.js';
+import { alreadyChanged, commitmentDoneMessage, SNOOZE_CHOICES, type SnoozeChoice } from '../../../messages/commitment.js';
+import { dropModal, reassignModal } from '../../../messages/commitment-modals.js';
+import { esc, mention, message, note, section, slackDate } from '../../../messages/format.js';
+import { rescheduleModal } from '../../../messages/reschedule-modal.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Click<A extends ButtonAction | OverflowAction = ButtonAction> = SlackActionMiddlewareArgs<BlockAction<A>> & AllMiddlewareArgs;

@@ -1,8 +1,8 @@
 // Buttons on the App Home: "Show more" on a list, and "Log a touch" (no account chosen yet).
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { DateTime } from 'luxon';
-import { parseShowMore, readHomePages } from '../../views/home.js';
-import { touchModal } from '../../views/touch.js';
+import { parseShowMore, readHomePages } from '../../../messages/home.js';
+import { touchModal } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 import { publishHome } from '../events/app-home-opened.js';
 

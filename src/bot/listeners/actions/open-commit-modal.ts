@@ -1,7 +1,7 @@
 // "Open the form": a fresh trigger for the /commit modal, carrying what was already understood.
 import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
-import { commitModal, commitModalMeta } from '../../views/commit-modal.js';
+import { commitModal, commitModalMeta } from '../../../messages/commit-modal.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

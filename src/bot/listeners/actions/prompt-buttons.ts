@@ -4,8 +4,8 @@ import { DateTime } from 'luxon';
 import { snoozeCadence } from '../../../services/cadence.js';
 import { UserError } from '../../../services/errors.js';
 import { replyPrivately } from '../../reply.js';
-import { note, slackDate } from '../../views/format.js';
-import { touchModal } from '../../views/touch.js';
+import { note, slackDate } from '../../../messages/format.js';
+import { touchModal } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

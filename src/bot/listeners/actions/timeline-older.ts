@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { z } from 'zod';
 import { UserError } from '../../../services/errors.js';
 import { accountTimeline } from '../../../services/touches.js';
-import { TIMELINE_PAGE, timelineMessage } from '../../views/touch.js';
+import { TIMELINE_PAGE, timelineMessage } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;

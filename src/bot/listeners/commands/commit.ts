@@ -8,10 +8,10 @@ import { parseCommitText } from '../../../services/parse/commit-text.js';
 import { openCommitModal, saveAndAnnounce } from '../../commit-flow.js';
 import { parseMention, type Actor } from '../../people.js';
 import { replyPrivately, type ReplyTarget } from '../../reply.js';
-import type { CommitPrefill } from '../../views/commit-modal.js';
-import { alreadyChanged, commitmentDoneMessage, commitmentList } from '../../views/commitment.js';
-import { note } from '../../views/format.js';
-import { commitHelp } from '../../views/help.js';
+import type { CommitPrefill } from '../../../messages/commit-modal.js';
+import { alreadyChanged, commitmentDoneMessage, commitmentList } from '../../../messages/commitment.js';
+import { note } from '../../../messages/format.js';
+import { commitHelp } from '../../../messages/help.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

@@ -8,8 +8,8 @@ import { accountTimeline } from '../../../services/touches.js';
 import { matchContacts } from '../../../services/contacts.js';
 import { openTouchModal, saveTouch } from '../../touch-flow.js';
 import { replyPrivately, type ReplyTarget } from '../../reply.js';
-import { TIMELINE_PAGE, timelineMessage, type TouchPrefill } from '../../views/touch.js';
-import { touchHelp } from '../../views/help.js';
+import { TIMELINE_PAGE, timelineMessage, type TouchPrefill } from '../../../messages/touch.js';
+import { touchHelp } from '../../../messages/help.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;

@@ -2,7 +2,7 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { homeData } from '../../../services/home.js';
-import { FIRST_PAGES, homeLimits, homeView, type HomePages } from '../../views/home.js';
+import { FIRST_PAGES, homeLimits, homeView, type HomePages } from '../../../messages/home.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs;

@@ -1,7 +1,7 @@
 // Options for the account picker (external_select), so it scales past Slack's 100 static options.
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
 import { normalizeName } from '../../../services/match.js';
-import { LIMITS, truncate } from '../../views/format.js';
+import { LIMITS, truncate } from '../../../messages/format.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;

@@ -3,7 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { findOrCreateAccount } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
 import { saveAndAnnounce } from '../../commit-flow.js';
-import { commitModalMeta, readCommitModal } from '../../views/commit-modal.js';
+import { commitModalMeta, readCommitModal } from '../../../messages/commit-modal.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

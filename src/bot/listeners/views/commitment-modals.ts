@@ -3,9 +3,9 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { dropCommitment, reassignCommitment, reference } from '../../../services/commitments.js';
 import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
-import { commitmentLine, alreadyChanged } from '../../views/commitment.js';
-import { actionMeta } from '../../views/commitment-modals.js';
-import { context, esc, mention, message, note, section } from '../../views/format.js';
+import { commitmentLine, alreadyChanged } from '../../../messages/commitment.js';
+import { actionMeta } from '../../../messages/commitment-modals.js';
+import { context, esc, mention, message, note, section } from '../../../messages/format.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

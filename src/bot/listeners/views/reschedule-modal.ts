@@ -4,9 +4,9 @@ import { accountChannels } from '../../../services/accounts.js';
 import { reference, rescheduleCommitment } from '../../../services/commitments.js';
 import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
-import { context, esc, mention, message, note, section, slackDate } from '../../views/format.js';
-import { readRescheduleModal, rescheduleMeta } from '../../views/reschedule-modal.js';
-import { alreadyChanged } from '../../views/commitment.js';
+import { context, esc, mention, message, note, section, slackDate } from '../../../messages/format.js';
+import { readRescheduleModal, rescheduleMeta } from '../../../messages/reschedule-modal.js';
+import { alreadyChanged } from '../../../messages/commitment.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

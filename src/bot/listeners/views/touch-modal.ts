@@ -4,7 +4,7 @@ import { matchContacts } from '../../../services/contacts.js';
 import { UserError } from '../../../services/errors.js';
 import { normalizeName } from '../../../services/match.js';
 import { saveTouch } from '../../touch-flow.js';
-import { readTouchModal, touchModalMeta } from '../../views/touch.js';
+import { readTouchModal, touchModalMeta } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;

@@ -1,8 +1,8 @@
 // "Need more time…" / "Reschedule…": a new date, a reason, and whether to tell the account channel.
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
-import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../../services/commitments.js';
-import { VIEWS } from '../ids.js';
+import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../services/commitments.js';
+import { VIEWS } from './ids.js';
 import { context, esc, modal, slackDate } from './format.js';
 import type { StateValues } from './format.js';
 

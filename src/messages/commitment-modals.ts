@@ -1,8 +1,8 @@
 // Small modals behind the commitment buttons: reassign and drop. (Reschedule is reschedule-modal.ts.)
 import type { View } from '@slack/types';
 import { z } from 'zod';
-import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../../services/commitments.js';
-import { VIEWS } from '../ids.js';
+import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../services/commitments.js';
+import { VIEWS } from './ids.js';
 import { context, esc, modal } from './format.js';
 
 /** Where the clicked message is, so the submission can update it in place. */

@@ -2,11 +2,11 @@
 // rate. Pure: (data, options) → view. It never exceeds the Home tab's 100 blocks.
 import type { KnownBlock, View } from '@slack/types';
 import { z } from 'zod';
-import type { CadenceStatus } from '../../services/cadence.js';
-import type { CommitmentFull } from '../../services/commitments.js';
-import { dueBucket, type DueBucket, type HomeAccount, type HomeData, type HomeLimits, type HomeList } from '../../services/home.js';
-import { formatRate } from '../../services/reliability.js';
-import { ACTIONS } from '../ids.js';
+import type { CadenceStatus } from '../services/cadence.js';
+import type { CommitmentFull } from '../services/commitments.js';
+import { dueBucket, type DueBucket, type HomeAccount, type HomeData, type HomeLimits, type HomeList } from '../services/home.js';
+import { formatRate } from '../services/reliability.js';
+import { ACTIONS } from './ids.js';
 import { commitmentLine } from './commitment.js';
 import { LIMITS, context, esc, section, slackDate } from './format.js';
 import { STATUS_LABEL } from './touch.js';

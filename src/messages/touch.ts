@@ -2,10 +2,10 @@
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { Contact, Sentiment, TouchKind } from '../../../generated/prisma/client.js';
-import { type CadenceStatus } from '../../services/cadence.js';
-import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../../services/touches.js';
-import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from '../ids.js';
+import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/client.js';
+import { type CadenceStatus } from '../services/cadence.js';
+import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../services/touches.js';
+import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from './ids.js';
 import { LIMITS, type Message, context, esc, mention, message, modal, section, slackDate, truncate } from './format.js';
 import type { StateValues } from './format.js';
 

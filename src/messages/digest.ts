@@ -2,9 +2,9 @@
 // every message stays within 50 blocks and Slack's payload size, and nothing is left out.
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
-import { ROLE_LABEL } from '../../services/contacts.js';
-import type { AccountReview, Digest, DigestItem } from '../../services/digest.js';
-import { formatRate } from '../../services/reliability.js';
+import { ROLE_LABEL } from '../services/contacts.js';
+import type { AccountReview, Digest, DigestItem } from '../services/digest.js';
+import { formatRate } from '../services/reliability.js';
 import { commitmentActions } from './commitment.js';
 import { LIMITS, type Message, context, esc, mention, section, slackDate, truncate } from './format.js';
 import { STATUS_LABEL } from './touch.js';

@@ -1,15 +1,15 @@
 // /kept digest: subscribe a channel to the weekly account review, stop it, or preview it.
 import type { WebClient } from '@slack/web-api';
-import type { Tier } from '../../../../generated/prisma/client.js';
-import { accountForChannel } from '../../../services/accounts.js';
-import { UserError } from '../../../services/errors.js';
-import { TIERS } from '../../../services/settings.js';
-import { isValidTimeZone } from '../../../services/time.js';
-import { digestFor, removeDigestScheduler, upsertDigestScheduler } from '../../../jobs/digest.job.js';
-import { parseMention, type Actor } from '../../people.js';
-import { replyPrivately, type ReplyTarget } from '../../reply.js';
-import { context, message, note } from '../../views/format.js';
-import type { ListenerDeps } from '../deps.js';
+import type { Tier } from '../../../../../generated/prisma/client.js';
+import { accountForChannel } from '../../../../services/accounts.js';
+import { UserError } from '../../../../services/errors.js';
+import { TIERS } from '../../../../services/settings.js';
+import { isValidTimeZone } from '../../../../services/time.js';
+import { digestFor, removeDigestScheduler, upsertDigestScheduler } from '../../../../jobs/digest.job.js';
+import { parseMention, type Actor } from '../../../people.js';
+import { replyPrivately, type ReplyTarget } from '../../../reply.js';
+import { context, message, note } from '../../../../messages/format.js';
+import type { ListenerDeps } from '../../deps.js';
 
 const DAYS: Record<string, number> = { mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6, sun: 7 };
 const DAY_NAMES = ['', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];

@@ -1,8 +1,8 @@
 // Block Kit for commitments: the announcement in the channel, its done state, and lists.
 import type { KnownBlock } from '@slack/types';
-import type { CommitmentFull, LastChange } from '../../services/commitments.js';
-import { reference } from '../../services/commitments.js';
-import { ACTIONS } from '../ids.js';
+import type { CommitmentFull, LastChange } from '../services/commitments.js';
+import { reference } from '../services/commitments.js';
+import { ACTIONS } from './ids.js';
 import { LIMITS, type Message, context, esc, mention, message, plainDate, section, slackDate } from './format.js';
 import { button } from './format.js';
 

@@ -1,11 +1,11 @@
 // Block Kit for an account: the card (/kept account acme) and its contacts.
 import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
-import { ROLE_LABEL, type ContactWithLastTouch } from '../../services/contacts.js';
-import type { AccountOverview } from '../../services/overview.js';
+import { ROLE_LABEL, type ContactWithLastTouch } from '../services/contacts.js';
+import type { AccountOverview } from '../services/overview.js';
 import { type Message, context, esc, mention, message, section, slackDate } from './format.js';
 import { KIND_LABEL, STATUS_LABEL } from './touch.js';
-import type { TouchKind } from '../../../generated/prisma/client.js';
+import type { TouchKind } from '../../generated/prisma/client.js';
 
 function contactLine(c: ContactWithLastTouch, zone: string): string {
   const role = c.role ? ` · ${ROLE_LABEL[c.role]}` : '';

@@ -3,9 +3,9 @@
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { ACCOUNT_NAME_MAX } from '../../services/accounts.js';
-import { COMMITMENT_LIMITS, validateCommitment } from '../../services/commitments.js';
-import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from '../ids.js';
+import { ACCOUNT_NAME_MAX } from '../services/accounts.js';
+import { COMMITMENT_LIMITS, validateCommitment } from '../services/commitments.js';
+import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from './ids.js';
 import { LIMITS, context, esc, modal, truncate } from './format.js';
 import type { StateValues } from './format.js';
 

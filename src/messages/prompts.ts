@@ -1,7 +1,7 @@
 // Block Kit for what the workers send: nudges, early warnings, and a person's combined due-soon DM.
 import type { KnownBlock } from '@slack/types';
-import type { PromptPayload } from '../../services/prompts.js';
-import { ACTIONS } from '../ids.js';
+import type { PromptPayload } from '../services/prompts.js';
+import { ACTIONS } from './ids.js';
 import { commitmentActions } from './commitment.js';
 import { LIMITS, type Message, context, esc, mention, message, section, slackDate } from './format.js';
 import { button } from './format.js';

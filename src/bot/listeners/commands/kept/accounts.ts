@@ -1,0 +1,107 @@
+// /kept account add|link|set|<name>: accounts, their channels and their details.
+import type { SlashCommand } from '@slack/bolt';
+import { DateTime } from 'luxon';
+import type { Account, Tier } from '../../../../../generated/prisma/client.js';
+import { createAccount, linkChannel, requireAccount, updateAccount, type AccountChange } from '../../../../services/accounts.js';
+import { UserError } from '../../../../services/errors.js';
+import { accountOverview } from '../../../../services/overview.js';
+import { TIERS } from '../../../../services/settings.js';
+import { accountCard } from '../../../../messages/account.js';
+import { esc, mention, note, type Message } from '../../../../messages/format.js';
+import { parseMention, type Actor } from '../../../people.js';
+import type { ListenerDeps } from '../../deps.js';
+
+const SET_FIELDS = ['owner', 'cadence', 'tier', 'renewal', 'alias', 'name'] as const;
+
+export async function accountCommand(deps: ListenerDeps, actor: Actor, command: SlashCommand, verb: string, rest: string): Promise<Message> {
+  const text = command.text.trim();
+  const inChannel = !command.channel_id.startsWith('D');
+  switch (verb) {
+    case 'add': {
+      const account = await createAccount(deps.db, { workspaceId: actor.workspace.id, name: rest, ownerId: actor.user.id, now: deps.clock.now() });
+      if (inChannel) await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id);
+      return note(
+        `Created *${esc(account.name)}*, owned by you${inChannel ? `, and linked <#${command.channel_id}> to it` : ''}. ` +
+          `Set details with \`/kept account set ${account.name} cadence 14\` (also \`owner\`, \`tier\`, \`renewal\`, \`alias\`).`,
+      );
+    }
+    case 'link': {
+      if (!inChannel) throw new UserError('Run `/kept account link <name>` in the channel you want to link to the account.');
+      if (!rest) throw new UserError('Which account? Write `/kept account link Acme`.');
+      const account = await requireAccount(deps.db, actor.workspace.id, rest);
+      const { previousAccountId } = await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id);
+      return note(`Linked <#${command.channel_id}> to *${esc(account.name)}*${previousAccountId ? ' (it was linked to another account before)' : ''}. Commitments made here now belong to it.`);
+    }
+    case 'set':
+      return note(await setField(deps, actor, rest));
+    case '':
+      throw new UserError('Write `/kept account Acme` to see an account, or `/kept account add Acme`, `/kept account link Acme`, `/kept account set Acme cadence 14`.');
+    default: {
+      // `/kept account acme` (or `account show acme`) shows the account card.
+      const name = verb === 'show' ? rest : text.replace(/^account\s+/i, '');
+      const account = await requireAccount(deps.db, actor.workspace.id, name);
+      return accountCard(await accountOverview(deps.db, account.id, deps.clock.now()), actor.user.timeZone);
+    }
+  }
+}
+
+async function setField(deps: ListenerDeps, actor: Actor, rest: string): Promise<string> {
+  const m = new RegExp(`^(.+?)\\s+(${SET_FIELDS.join('|')})\\s+(.+)$`, 'i').exec(rest);
+  if (!m) {
+    throw new UserError('Write `/kept account set <account> <field> <value>`, where field is owner (@person), cadence (days), tier (strategic, key or standard), renewal (2027-03-31 or none), alias or name.');
+  }
+  const account = await requireAccount(deps.db, actor.workspace.id, m[1]!);
+  const field = m[2]!.toLowerCase() as (typeof SET_FIELDS)[number];
+  const value = m[3]!.trim();
+  const updated = await updateAccount(deps.db, account.id, await parseChange(deps, actor, field, value));
+  return `Updated *${esc(updated.name)}*: ${describe(updated, field, value)}.`;
+}
+
+async function parseChange(deps: ListenerDeps, actor: Actor, field: (typeof SET_FIELDS)[number], value: string): Promise<AccountChange> {
+  switch (field) {
+    case 'owner': {
+      const who = parseMention(value);
+      if (!who) throw new UserError('Name the owner with a mention, for example `owner @maria`.');
+      const user = await deps.directory.user(actor.workspace.id, who.id, who.name);
+      return { field, ownerId: user.id };
+    }
+    case 'cadence': {
+      const c = /^(\d{1,3})\s*(d|days?|w|weeks?)?$/i.exec(value);
+      if (!c) throw new UserError('Give the cadence in days or weeks, for example `cadence 14` or `cadence 2w`.');
+      return { field, days: Number(c[1]) * (/^w/i.test(c[2] ?? '') ? 7 : 1) };
+    }
+    case 'tier': {
+      const tier = value.toLowerCase();
+      if (!(TIERS as readonly string[]).includes(tier)) throw new UserError(`The tier is one of ${TIERS.join(', ')}.`);
+      return { field, tier: tier as Tier };
+    }
+    case 'renewal': {
+      if (/^(none|-|clear)$/i.test(value)) return { field, date: null };
+      const d = DateTime.fromISO(value, { zone: 'UTC' });
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !d.isValid) throw new UserError('Give the renewal date as YYYY-MM-DD, for example `renewal 2027-03-31`, or `renewal none`.');
+      return { field, date: d.toJSDate() };
+    }
+    case 'alias':
+      return { field, alias: value };
+    case 'name':
+      return { field, name: value };
+  }
+}
+
+function describe(a: Account, field: string, value: string): string {
+  switch (field) {
+    case 'owner':
+      return `owner is now ${mention(parseMention(value)!.id)}`;
+    case 'cadence':
+      return `cadence is every ${a.cadenceDays} days`;
+    case 'tier':
+      return `tier is ${a.tier}`;
+    case 'renewal':
+      return a.renewalDate ? `renews on ${DateTime.fromJSDate(a.renewalDate, { zone: 'UTC' }).toISODate()}` : 'no renewal date';
+    case 'alias':
+      return `also known as ${a.aliases.map((x) => `“${esc(x)}”`).join(', ')}`;
+    default:
+      return `renamed to ${esc(a.name)}`;
+  }
+}
+

@@ -92,7 +92,7 @@ export async function prepareAccounts(ctx: ImportContext): Promise<AccountRow[]>
   }
   const good = read.filter((r) => !problems.has(r.line));
   const people = await resolvePeople(ctx.db, ctx.workspaceId, good.flatMap((r) => (r.ownerRef ? [r.ownerRef] : [])), ctx.slack, ctx.now);
-  const channels = await resolveChannels(good.flatMap((r) => r.channelRefs), ctx.slack);
+  const channels = await resolveChannels(ctx.db, ctx.workspaceId, good.flatMap((r) => r.channelRefs), ctx.slack);
   const rows: AccountRow[] = [];
   for (const r of good) {
     const ownerCell = cell(map, r.cells, 'owner');

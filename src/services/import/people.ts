@@ -76,10 +76,17 @@ export interface ResolvedChannels {
   get(ref: ChannelRef): { id: string } | string;
 }
 
-/** One listing of the channels Kept can see, when the file names any; without Slack, ids are taken as given. */
-export async function resolveChannels(refs: ChannelRef[], slack: SlackLookup | null): Promise<ResolvedChannels> {
-  const visible = slack && refs.length ? await slack.channels() : [];
-  const byId = new Set(visible.map((c) => c.id));
+/**
+ * One listing of the channels Kept can see, when the file names any; without Slack, ids are taken
+ * as given. Channels already linked to an account need no check (an exported file imports back).
+ */
+export async function resolveChannels(db: DbOrTx, workspaceId: string, refs: ChannelRef[], slack: SlackLookup | null): Promise<ResolvedChannels> {
+  const ids = refs.flatMap((r) => ('id' in r ? [r.id] : []));
+  const linked = ids.length ? await db.accountChannel.findMany({ where: { workspaceId, channelId: { in: [...new Set(ids)] } }, select: { channelId: true } }) : [];
+  const byId = new Set(linked.map((l) => l.channelId));
+  const needSlack = refs.some((r) => 'name' in r || !byId.has(r.id));
+  const visible = slack && needSlack ? await slack.channels() : [];
+  for (const c of visible) byId.add(c.id);
   const byName = new Map(visible.map((c) => [c.name.toLowerCase(), c.id]));
   return {
     get(ref) {

@@ -1,6 +1,7 @@
 // Import through the service, on a real Postgres, with owners and channels looked up in the fake
 // Slack Web API over HTTP (a real WebClient): CSV edge cases, keys and re-imports, dry runs,
 // cadence moments and reminders as if typed.
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataClient, slackLookup } from '../../src/bot/slack-data.js';
 import { FixedClock } from '../../src/clock.js';
@@ -277,5 +278,26 @@ describe('commitments', () => {
     expect(c.events.map((e) => e.kind).sort()).toEqual(['created', 'due_changed', 'edited', 'reassigned']);
     expect(c.events.find((e) => e.kind === 'edited')!.after).toEqual({ title: 'Send SOC2 answers (v2)' });
     expect(c.schedule?.promptCount).toBe(0);
+  });
+});
+
+describe('the sample files in examples/', () => {
+  it('import cleanly, in order, into a fresh workspace', async () => {
+    slack.setUser('U0004', { name: 'li', tz: 'Asia/Singapore', email: 'li@example.com' });
+    slack.setChannel('C0GLOBE2', 'globex');
+    const fresh = (await db.workspace.create({ data: { slackTeamId: 'T0EXAMPLE' } })).id;
+    const created: Record<string, number> = {};
+    for (const kind of ['accounts', 'contacts', 'commitments'] as const) {
+      const bytes = new Uint8Array(await readFile(new URL(`../../examples/${kind}.csv`, import.meta.url)));
+      const r = (await runImport(db, clock, { workspaceId: fresh, kind, fileName: `${kind}.csv`, bytes, dryRun: false, actor: await actor(), via: 'slack', slack: lookup() }))!;
+      expect({ kind, problems: r.problems, skipped: r.skipped }).toEqual({ kind, problems: [], skipped: [] });
+      created[kind] = r.created.length;
+    }
+    expect(created).toEqual({ accounts: 3, contacts: 4, commitments: 3 });
+    const globex = await db.account.findFirstOrThrow({ where: { workspaceId: fresh, name: 'Globex' }, include: { channels: true } });
+    expect(globex.renewalDate?.toISOString().slice(0, 10)).toBe('2027-06-30');
+    expect(globex.channels[0]?.channelId).toBe('C0GLOBE2');
+    const order = await db.commitment.findFirstOrThrow({ where: { workspaceId: fresh, externalId: 'T-1002' }, include: { owner: true, account: true } });
+    expect(order).toMatchObject({ direction: 'theirs', account: { name: 'Acme Corporation' }, owner: { slackUserId: 'U0002' } });
   });
 });

@@ -270,7 +270,7 @@ export async function applyAccounts(tx: Tx, ctx: ImportContext, rows: AccountRow
   });
   // Cadence moments exactly as /kept account add and /kept account set compute them.
   const moved = [...created.map((c) => c.id), ...updated.filter((u) => u.cadenceMoved).map((u) => u.id)];
-  await inChunks(moved, 1000, (chunk) => refreshCadence(tx, { accountIds: chunk }));
+  await refreshCadence(tx, { accountIds: moved });
   return outcome;
 }
 

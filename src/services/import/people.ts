@@ -45,10 +45,11 @@ export async function resolvePeople(db: DbOrTx, workspaceId: string, refs: Perso
   const known = new Map<string, Person>();
   const fresh = new Set<string>();
   if (ids.length) {
-    const rows = await db.user.findMany({ where: { workspaceId, slackUserId: { in: ids } } });
+    const rows = await db.$queryRaw<{ slack_user_id: string; display_name: string; time_zone: string; is_admin: boolean; fetched_at: Date | null }[]>`
+      SELECT slack_user_id, display_name, time_zone, is_admin, fetched_at FROM users WHERE workspace_id = ${workspaceId}::uuid AND slack_user_id = ANY(${ids}::text[])`;
     for (const u of rows) {
-      known.set(u.slackUserId, { slackUserId: u.slackUserId, displayName: u.displayName, timeZone: u.timeZone, isAdmin: u.isAdmin, fetched: u.fetchedAt !== null });
-      if (u.fetchedAt && now.getTime() - u.fetchedAt.getTime() < PROFILE_MAX_AGE_MS) fresh.add(u.slackUserId);
+      known.set(u.slack_user_id, { slackUserId: u.slack_user_id, displayName: u.display_name, timeZone: u.time_zone, isAdmin: u.is_admin, fetched: u.fetched_at !== null });
+      if (u.fetched_at && now.getTime() - u.fetched_at.getTime() < PROFILE_MAX_AGE_MS) fresh.add(u.slack_user_id);
     }
   }
   const stale = ids.filter((id) => !fresh.has(id));
@@ -82,8 +83,10 @@ export interface ResolvedChannels {
  */
 export async function resolveChannels(db: DbOrTx, workspaceId: string, refs: ChannelRef[], slack: SlackLookup | null): Promise<ResolvedChannels> {
   const ids = refs.flatMap((r) => ('id' in r ? [r.id] : []));
-  const linked = ids.length ? await db.accountChannel.findMany({ where: { workspaceId, channelId: { in: [...new Set(ids)] } }, select: { channelId: true } }) : [];
-  const byId = new Set(linked.map((l) => l.channelId));
+  const linked = ids.length
+    ? await db.$queryRaw<{ channel_id: string }[]>`SELECT channel_id FROM account_channels WHERE workspace_id = ${workspaceId}::uuid AND channel_id = ANY(${[...new Set(ids)]}::text[])`
+    : [];
+  const byId = new Set(linked.map((l) => l.channel_id));
   const needSlack = refs.some((r) => 'name' in r || !byId.has(r.id));
   const visible = slack && needSlack ? await slack.channels() : [];
   for (const c of visible) byId.add(c.id);

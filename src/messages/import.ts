@@ -2,7 +2,6 @@
 // Slack's limits, the full list of problems as a CSV beside it), and the same report as plain text
 // for the command line.
 import type { KnownBlock, View } from '@slack/types';
-import { z } from 'zod';
 import type { ImportKind, ImportReport, RowProblem } from '../services/import/index.js';
 import { IMPORT_KINDS } from '../services/import/index.js';
 import { writeCsv } from '../services/import/csv.js';
@@ -11,8 +10,10 @@ import { IMPORT_BLOCKS as B, VIEWS } from './ids.js';
 
 const KIND_LABEL: Record<ImportKind, string> = { accounts: 'Accounts', contacts: 'Contacts', commitments: 'Commitments (open items)' };
 
-export const importModalMeta = z.object({ channelId: z.string().max(40).nullable() });
-export type ImportModalMeta = z.infer<typeof importModalMeta>;
+/** Where the form was opened, so an error after the submission can be shown there. */
+export interface ImportModalMeta {
+  channelId: string | null;
+}
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
 const option = (kind: ImportKind) => ({ text: plain(KIND_LABEL[kind]), value: kind });
@@ -126,7 +127,7 @@ export function importReportMessage(r: ImportReport): { message: Message; attach
     );
   }
   if (r.notes.length) blocks.push(context(esc(r.notes.join(' '))));
-  return { message: message(headline(r), blocks), attachProblems };
+  return { message: message(esc(headline(r)), blocks), attachProblems };
 }
 
 /** Every problem, for a spreadsheet. */

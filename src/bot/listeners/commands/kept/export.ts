@@ -50,8 +50,8 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
     zone,
     now,
   });
-  const scope = `${account ? ` for ${account.name}` : ''}${everything ? '' : ' (the accounts you own; Kept admins export the whole workspace)'}${req.since ? ` since ${DateTime.fromJSDate(req.since, { zone }).toISODate()}` : ''}`;
+  const scope = `${account ? ` for ${esc(account.name)}` : ''}${everything ? '' : ' (the accounts you own; Kept admins export the whole workspace)'}${req.since ? ` since ${DateTime.fromJSDate(req.since, { zone }).toISODate()}` : ''}`;
   const name = `kept-${req.kind}-${DateTime.fromJSDate(now, { zone }).toISODate()}.csv`;
   await sendFileToDm(dataClient(deps.slack.botToken, deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
-  await replyPrivately(client, replyTo, note(`Sent *${name}* (${rows} ${rows === 1 ? 'row' : 'rows'}${esc(scope)}) to your DM with Kept.`));
+  await replyPrivately(client, replyTo, note(`Sent *${name}* (${rows} ${rows === 1 ? 'row' : 'rows'}${scope}) to your DM with Kept.`));
 }

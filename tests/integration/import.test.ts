@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataClient, slackLookup } from '../../src/bot/slack-data.js';
+import { scan } from '../../src/jobs/scan.js';
 import { FixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { cadenceMoments } from '../../src/services/cadence.js';
@@ -258,6 +259,10 @@ describe('commitments', () => {
     expect(old.schedule?.nextPromptAt.toISOString()).toBe(new Date(NOW).toISOString());
     const ws = await db.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
     expect(ws.nextCommitmentNumber).toBe(4);
+    // The next scheduler tick raises its overdue post (Globex has no channel: its owner's DM).
+    const tick = await scan(db, new Date(Date.parse(NOW) + 60_000), { dryRun: true });
+    const overdue = tick.planned.filter((p) => p.kind === 'commitment_overdue');
+    expect(overdue.map((p) => (p.items[0]!.payload as { title: string }).title)).toEqual(['Old promise']);
 
     const again = await load('commitments', csv);
     expect(again.created).toEqual([]);

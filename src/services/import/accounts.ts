@@ -132,8 +132,6 @@ export async function applyAccounts(tx: Tx, ctx: ImportContext, rows: AccountRow
   for (const a of existing) for (const al of a.aliases) byAlias.set(al, [...(byAlias.get(al) ?? []), a]);
   const linkOf = new Map(links.map((l) => [l.channelId, l.accountId]));
   const nameOf = new Map(existing.map((a) => [a.id, a.name]));
-  const channelsOf = new Map<string, Set<string>>();
-  for (const l of links) channelsOf.set(l.accountId, (channelsOf.get(l.accountId) ?? new Set()).add(l.channelId));
 
   /** Which account (or new row) already holds a name or alias in this import: for clashes. */
   const nameHolder = new Map<string, string>();
@@ -174,8 +172,7 @@ export async function applyAccounts(tx: Tx, ctx: ImportContext, rows: AccountRow
     const names = [...(target && !renamed ? [] : [row.normalized]), ...row.aliases.filter((a) => !target?.aliases.includes(a))];
     const clash = names.find((n) => nameHolder.has(n) && nameHolder.get(n) !== id);
     if (clash) {
-      const other = nameHolder.get(clash)!;
-      const otherName = nameOf.get(other) ?? other.replace(/^line:/, 'line ');
+      const otherName = nameOf.get(nameHolder.get(clash)!) ?? 'another account';
       problems.add(row.line, clash === row.normalized ? nameCell : ctx.columnOf('aliases'), clash, `“${clash}” already names *${otherName}*; use another name or alias.`);
       continue;
     }
@@ -187,7 +184,7 @@ export async function applyAccounts(tx: Tx, ctx: ImportContext, rows: AccountRow
     claimed.set(key, { line: row.line, fingerprint });
     if (row.externalId) claimed.set(`ext:${row.externalId}`, { line: row.line, fingerprint });
     for (const n of names) nameHolder.set(n, id);
-    nameOf.set(id, row.name);
+    if (!target || renamed) nameOf.set(id, row.name);
     for (const c of row.channelIds) channelClaim.set(c, row.line);
 
     const newChannels = row.channelIds.filter((c) => linkOf.get(c) !== id);

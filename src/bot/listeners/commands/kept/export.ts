@@ -37,6 +37,7 @@ export function parseExport(text: string, zone: string): { kind: ExportKind; sin
 export async function exportCommand(deps: ListenerDeps, client: WebClient, actor: Actor, text: string, replyTo: ReplyTarget): Promise<void> {
   const zone = actor.user.timeZone;
   const req = parseExport(text, zone);
+  if (deps.slack.inProcess) throw new UserError(`The console cannot send files. Export from the command line: \`npm run kept -- export ${req.kind} > ${req.kind}.csv\`.`);
   const settings = readSettings((await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id }, select: { settings: true } })).settings);
   const everything = isKeptAdmin(settings, actor.user);
   const account = req.account ? await requireAccount(deps.db, actor.workspace.id, req.account) : undefined;

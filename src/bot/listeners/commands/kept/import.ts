@@ -22,6 +22,8 @@ export async function importCommand(deps: ListenerDeps, client: WebClient, actor
   if (kind && !(IMPORT_KINDS as readonly string[]).includes(kind)) {
     throw new UserError(`Write \`/kept import\`, or \`/kept import accounts\` (or \`contacts\`, \`commitments\`) to preselect the kind of data.`);
   }
+  // The console has no file uploads; the command line imports the same way.
+  if (deps.slack.inProcess) throw new UserError(`The console cannot take a file upload. Import from the command line: \`npm run kept -- import ${kind || 'accounts'} FILE.csv --dry-run\`, then without --dry-run.`);
   await requireKeptAdmin(deps, actor, 'import');
   try {
     await client.views.open({ trigger_id: command.trigger_id, view: importModal({ channelId: command.channel_id }, (kind || undefined) as ImportKind | undefined) });

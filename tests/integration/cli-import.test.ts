@@ -61,7 +61,7 @@ describe('npm run kept -- import / export', () => {
     expect(c7).toMatchObject({ 'Account Name': 'Customer 7, Ltd', Owner: 'U0007A', Tier: 'key', 'Cadence Days': '14', 'Renewal Date': '2027-08-15', 'Slack Channel': 'C00000007' });
   });
 
-  it('says what is wrong with the command, and exits non-zero', async () => {
+  it('says what is wrong with the command, and exits non-zero', { timeout: 120_000 }, async () => {
     await expect(kept('import', 'widgets', 'x.csv')).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('import needs the kind of data') });
     await expect(kept('import', 'accounts', join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('no such file') });
     await writeFile(join(dir, 'bad.csv'), 'Account Name,Tier\nFoo,gold\n');

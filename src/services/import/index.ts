@@ -142,9 +142,9 @@ async function plan(ctx: ImportContext, kind: ImportKind): Promise<PlanOutcome> 
     ctx.db.$transaction(
       async (tx) => {
         if (!ctx.dryRun) await tx.$queryRaw`SELECT 1 AS locked FROM (SELECT pg_advisory_xact_lock(hashtext(${`kept-import:${ctx.workspaceId}`}))) l`;
-        const outcome = await apply(tx, ctx, prepared);
-        // Nothing usable: write nothing at all (a plan with no creates or updates wrote nothing).
-        return outcome;
+        // Each apply writes only when its plan creates or updates something, so a file with
+        // nothing usable leaves the database as it was.
+        return apply(tx, ctx, prepared);
       },
       { timeout: TRANSACTION_TIMEOUT_MS, maxWait: 60_000 },
     );

@@ -74,7 +74,9 @@ describe('/kept import', () => {
     expect(dm.text).toBe('Imported accounts.csv: 2 accounts created, 0 updated, 0 unchanged.');
     await eventually(async () => (await kept.db.import.findMany()).every((i) => i.status !== 'running'));
     expect(await kept.db.import.count()).toBe(1);
-    await new Promise((r) => setTimeout(r, 300));
+    // Both submissions got as far as the download; the second stopped at the import record.
+    await eventually(() => kept.slack.calls.filter((c) => c.method === 'GET files').length === 2);
+    expect(await kept.db.account.count()).toBe(2);
     expect(kept.slack.callsTo('chat.postMessage').filter((a) => a.channel === 'U0001')).toHaveLength(1);
     const acme = await kept.db.account.findFirstOrThrow({ where: { name: 'Acme' }, include: { owner: true, channels: true } });
     expect(acme.owner?.slackUserId).toBe('U0002');

@@ -8,7 +8,7 @@ import { dataClient, slackLookup } from '../src/bot/slack-data.js';
 import { FixedClock } from '../src/clock.js';
 import { runImport, type ImportKind, type ImportReport } from '../src/services/import/index.js';
 import { createTestDatabase } from '../tests/helpers/db.js';
-import { memoryPhase, rawClient, round, row, startChildSlack, timed, type Row } from './common.js';
+import { countingClient, memoryPhase, rawClient, round, row, startChildSlack, timed, type Row } from './common.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const MEMBERS = 1_000;
@@ -43,6 +43,17 @@ export async function benchImport(opts: { quick: boolean }): Promise<{ rows: Row
   try {
     const workspaceId = (await database.db.workspace.create({ data: { slackTeamId: 'TBENCH' } })).id;
     const lookup = slackLookup(dataClient('xoxb-bench', slack.apiUrl));
+    // SQL statements of an accounts import at a tenth of the size, in a workspace of its own: they
+    // should grow with chunks of rows, not with rows.
+    const counting = countingClient(database.url);
+    const smallWs = (await database.db.workspace.create({ data: { slackTeamId: 'TSMALL' } })).id;
+    const statementsFor = async (ws: string, csv: string) => {
+      counting.reset();
+      const r = await runImport(counting.db, clock, { workspaceId: ws, kind: 'accounts', fileName: 'accounts.csv', bytes: Buffer.from(csv), dryRun: false, actor: null, via: 'cli', slack: lookup });
+      if (r?.status !== 'done' || r.problems.length) throw new Error('the statement-count import went wrong');
+      return counting.count();
+    };
+    const smallStatements = await statementsFor(smallWs, files(accounts / 10, 0).accounts);
     const load = (kind: ImportKind, csv: string, dryRun = false) =>
       runImport(database.db, clock, { workspaceId, kind, fileName: `${kind}.csv`, bytes: Buffer.from(csv), dryRun, actor: null, via: 'cli', slack: lookup }).then((r) => r!);
     const check = (r: ImportReport, created: number) => {
@@ -54,6 +65,10 @@ export async function benchImport(opts: { quick: boolean }): Promise<{ rows: Row
     check(dry.value, accounts);
     const a = await timed(() => load('accounts', accountsCsv));
     check(a.value, accounts);
+    // The same file once more into a third workspace, through the counting client (untimed).
+    const bigWs = (await database.db.workspace.create({ data: { slackTeamId: 'TCOUNT' } })).id;
+    const bigStatements = await statementsFor(bigWs, accountsCsv);
+    await counting.db.$disconnect();
     const c = await timed(() => load('contacts', contactsCsv));
     check(c.value, contacts);
     const again = await timed(async () => [await load('accounts', accountsCsv), await load('contacts', contactsCsv)]);
@@ -87,11 +102,12 @@ export async function benchImport(opts: { quick: boolean }): Promise<{ rows: Row
         row({ scenario: '6 import', metric: 'accounts file / contacts file', value: a.ms / 1000, unit: 's', reference: c.ms / 1000, referenceLabel: 'contacts file' }),
         row({ scenario: '6 import', metric: 'accounts file, dry run (no writes)', value: dry.ms / 1000, unit: 's', reference: a.ms / 1000, referenceLabel: 'real import' }),
         row({ scenario: '6 import', metric: 'the same two files again (nothing changes)', value: again.ms / 1000, unit: 's', reference: total / 1000, referenceLabel: 'first import' }),
-        row({ scenario: '6 import', metric: 'Slack calls over the three imports of the accounts file (listing pages, look-ups)', value: (methods['users.list'] ?? 0) + (methods['conversations.list'] ?? 0) + (methods['users.lookupByEmail'] ?? 0), unit: 'calls' }),
+        row({ scenario: '6 import', metric: `SQL statements, accounts file of ${accounts.toLocaleString('en-US')} rows / of ${(accounts / 10).toLocaleString('en-US')}`, value: bigStatements, unit: 'stmts', reference: smallStatements, referenceLabel: 'a tenth of the rows' }),
+        row({ scenario: '6 import', metric: 'Slack calls over the imports of the accounts file (listing pages, look-ups)', value: (methods['users.list'] ?? 0) + (methods['conversations.list'] ?? 0) + (methods['users.lookupByEmail'] ?? 0), unit: 'calls' }),
       ],
       details: {
         accounts, contacts, members: MEMBERS, dryRunMs: round(dry.ms), accountsMs: round(a.ms), contactsMs: round(c.ms), againMs: round(again.ms), referenceMs: round(ref.ms),
-        referenceRows: counts.rows[0], slackCalls: methods, fileBytes: { accounts: accountsCsv.length, contacts: contactsCsv.length },
+        referenceRows: counts.rows[0], statements: { small: smallStatements, big: bigStatements }, slackCalls: methods, fileBytes: { accounts: accountsCsv.length, contacts: contactsCsv.length },
       },
     };
   } finally {

@@ -2,7 +2,10 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.js';
+import type { Db } from '../src/db/client.js';
 import { createLogger, type Logger } from '../src/logger.js';
 import type { ChildReport } from './fake-slack-child.js';
 
@@ -41,6 +44,17 @@ export async function rawClient(url: string): Promise<pg.Client> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   return client;
+}
+
+/** A Prisma client that counts the SQL statements it sends (Prisma's query log). */
+export function countingClient(url: string): { db: Db; count(): number; reset(): void } {
+  const adapter = new PrismaPg({ connectionString: url, max: 10 });
+  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  let n = 0;
+  client.$on('query', () => {
+    n++;
+  });
+  return { db: client as unknown as Db, count: () => n, reset: () => (n = 0) };
 }
 
 // ---- memory --------------------------------------------------------------------------------------------------------

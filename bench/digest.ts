@@ -2,13 +2,10 @@
 // of SQL statements it issues (counted through Prisma's query log), and one aggregate SQL query that
 // yields the core per-account figures (touches this week, delivered, on time, overdue) as the
 // reference. Statements are counted at 200 and at 2,000 accounts: they must not grow with accounts.
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import { PrismaClient } from '../generated/prisma/client.js';
-import type { Db } from '../src/db/client.js';
 import { buildDigest } from '../src/services/digest.js';
 import { createTestDatabase } from '../tests/helpers/db.js';
-import { median, memoryPhase, rawClient, round, row, timed, type Row } from './common.js';
+import { countingClient, median, memoryPhase, rawClient, round, row, timed, type Row } from './common.js';
 
 const NOW = new Date('2026-11-23T14:00:00Z');
 const USERS = 50;
@@ -100,16 +97,6 @@ const REFERENCE_SQL = `
   WHERE a.workspace_id = $1 AND NOT a.archived`;
 
 /** A Prisma client on the same database that counts the SQL statements it sends. */
-function countingClient(url: string): { db: Db; count(): number; reset(): void } {
-  const adapter = new PrismaPg({ connectionString: url, max: 10 });
-  const client = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
-  let n = 0;
-  client.$on('query', () => {
-    n++;
-  });
-  return { db: client as unknown as Db, count: () => n, reset: () => (n = 0) };
-}
-
 export async function benchDigest(opts: { quick: boolean }) {
   // The timed portfolio, and a second one ten times smaller or larger for the statement count.
   const big = { accounts: 2_000, commitments: opts.quick ? 20_000 : 100_000, touches: opts.quick ? 60_000 : 300_000 };

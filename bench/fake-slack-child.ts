@@ -1,14 +1,17 @@
 // The fake Slack Web API in a process of its own: Slack is another machine in production, so its
 // answers should not wait behind the event loop of the code under test (nor add to its load).
 // Prints {"apiUrl", "baseUrl"} once listening; on "report" (a line on stdin) prints the posts,
-// response_url answers and views.open calls it saw, and exits. BENCH_USERS: {id: tz} to know.
+// response_url answers and views.open calls it saw, and exits. BENCH_USERS: {id: tz} (or {id: FakeUser})
+// to know; BENCH_CHANNELS: a number n of channels C00000000… named acct-0… for conversations.list.
 import { createInterface } from 'node:readline';
-import { FakeSlack } from '../tests/helpers/fake-slack.js';
+import { FakeSlack, type FakeUser } from '../tests/helpers/fake-slack.js';
 
 export interface ChildReport {
   posts: ChildPost[];
   responses: number;
   viewsOpened: number;
+  /** Web API calls by method (all outcomes). */
+  methods: Record<string, number>;
 }
 
 export interface ChildPost {
@@ -20,7 +23,10 @@ export interface ChildPost {
 
 const slack = await FakeSlack.start();
 if (process.env.BENCH_POSTS_PER_SECOND) slack.limitPostsPerChannel(Number(process.env.BENCH_POSTS_PER_SECOND));
-for (const [id, tz] of Object.entries(JSON.parse(process.env.BENCH_USERS ?? '{}') as Record<string, string>)) slack.setUser(id, { name: id.toLowerCase(), tz });
+for (const [id, u] of Object.entries(JSON.parse(process.env.BENCH_USERS ?? '{}') as Record<string, string | FakeUser>)) {
+  slack.setUser(id, typeof u === 'string' ? { name: id.toLowerCase(), tz: u } : { name: id.toLowerCase(), ...u });
+}
+for (let i = 0; i < Number(process.env.BENCH_CHANNELS ?? 0); i++) slack.setChannel(`C${String(i).padStart(8, '0')}`, `acct-${i}`);
 process.stdout.write(`${JSON.stringify({ apiUrl: slack.apiUrl, baseUrl: slack.baseUrl })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== 'report') continue;
@@ -28,7 +34,9 @@ for await (const line of createInterface({ input: process.stdin })) {
     .filter((c) => c.method === 'chat.postMessage')
     .map((c) => ({ channel: String(c.args.channel), deliveryId: String(c.args.metadata?.event_payload?.delivery_id), at: c.at, outcome: c.outcome }));
   const viewsOpened = slack.calls.filter((c) => c.method === 'views.open' && c.outcome === 'ok').length;
-  process.stdout.write(`${JSON.stringify({ posts, responses: slack.responses.length, viewsOpened })}\n`);
+  const methods: Record<string, number> = {};
+  for (const c of slack.calls) methods[c.method] = (methods[c.method] ?? 0) + 1;
+  process.stdout.write(`${JSON.stringify({ posts, responses: slack.responses.length, viewsOpened, methods })}\n`);
   break;
 }
 await slack.close();

@@ -3,6 +3,8 @@
 //   scan [--at …]                                 record it and queue it for the workers
 //   digest --channel C0123 --preview              print the channel's digest as it would be posted
 //   digest --channel C0123 --send                 record this week's digest now and queue it
+//   import accounts|contacts|commitments FILE.csv [--dry-run]   bring a CRM's or a sheet's rows in
+//   export accounts|contacts|commitments|touches [--since DATE] [--account NAME] > FILE.csv
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
@@ -11,11 +13,13 @@ import { scan, type PlannedDelivery } from '../jobs/scan.js';
 import { digestFor, recordDigest } from '../jobs/digest.job.js';
 import { render } from '../console/render.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
+import { DATA_USAGE, exportCommand, importCommand } from './data.js';
 
 const USAGE = `Usage:
   npm run kept -- scan --dry-run [--at 2026-12-01T09:00:00Z]
   npm run kept -- scan [--at 2026-12-01T09:00:00Z]
-  npm run kept -- digest --channel C0123 --preview | --send`;
+  npm run kept -- digest --channel C0123 --preview | --send
+${DATA_USAGE}`;
 
 async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
   if (!values.channel || values.preview === values.send) {
@@ -54,6 +58,16 @@ function describe(p: PlannedDelivery): string {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'import' || command === 'export') {
+    const config = loadConfig();
+    await migrate(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL);
+    try {
+      return command === 'import' ? await importCommand(rest, db, config) : await exportCommand(rest, db);
+    } finally {
+      await db.$disconnect();
+    }
+  }
   if (command === 'digest') {
     const { values } = parseArgs({ args: rest, options: { channel: { type: 'string' }, preview: { type: 'boolean' }, send: { type: 'boolean' } } });
     const config = loadConfig();

@@ -36,6 +36,7 @@ export const VIEWS = {
   moreTimeModal: 'more_time_modal',
   reassignModal: 'reassign_modal',
   dropModal: 'drop_modal',
+  importModal: 'import_modal',
 } as const;
 
 /** Block ids inside the /commit modal; they are also the keys of `response_action: errors`. */
@@ -62,4 +63,11 @@ export const TOUCH_BLOCKS = {
   colleagues: 'colleagues',
   summary: 'summary',
   sentiment: 'sentiment',
+} as const;
+
+/** Block ids inside the /kept import form (each input's action id is the same). */
+export const IMPORT_BLOCKS = {
+  kind: 'import_kind',
+  file: 'import_file',
+  checkOnly: 'import_check_only',
 } as const;

@@ -62,24 +62,32 @@ export const STATUS_ORDER: Record<CadenceStatus, number> = { dark: 0, overdue: 1
 
 /**
  * Recomputes and stores the cadence moments of the given accounts (or of a whole workspace, after
- * its tier defaults changed): one read and one UPDATE per 1,000 accounts.
+ * its tier defaults changed): one read, and one UPDATE per 5,000 accounts with the moments as one
+ * JSON parameter (an import refreshes 10,000s at once; binding values one by one was most of it).
  */
 export async function refreshCadence(db: DbOrTx, scope: { accountIds: string[] } | { workspaceId: string }): Promise<void> {
-  const where = 'accountIds' in scope ? { id: { in: scope.accountIds } } : { workspaceId: scope.workspaceId };
   if ('accountIds' in scope && scope.accountIds.length === 0) return;
-  const accounts = await db.account.findMany({
-    where,
-    select: { id: true, tier: true, cadenceDays: true, lastTouchAt: true, createdAt: true, workspace: { select: { settings: true } } },
-  });
-  for (let i = 0; i < accounts.length; i += 1000) {
-    const rows = accounts.slice(i, i + 1000).map((a) => {
-      const settings = readSettings(a.workspace.settings);
-      const m = cadenceMoments(a.lastTouchAt ?? a.createdAt, intervalDays(a, settings), settings.cadenceWarningFraction);
-      return Prisma.sql`(${a.id}::uuid, ${m.warnAt}::timestamptz, ${m.dueAt}::timestamptz, ${m.darkAt}::timestamptz)`;
+  const where = 'accountIds' in scope ? Prisma.sql`a.id = ANY(${scope.accountIds}::uuid[])` : Prisma.sql`a.workspace_id = ${scope.workspaceId}::uuid`;
+  const accounts = await db.$queryRaw<{ id: string; tier: TierName; cadence_days: number | null; last_touch_at: Date | null; created_at: Date; settings: unknown }[]>`
+    SELECT a.id, a.tier::text AS tier, a.cadence_days, a.last_touch_at, a.created_at, w.settings
+    FROM accounts a JOIN workspaces w ON w.id = a.workspace_id WHERE ${where}`;
+  // Settings are validated once per workspace, not once per account.
+  const parsed = new Map<string, WorkspaceSettings>();
+  const settingsOf = (raw: unknown) => {
+    const key = JSON.stringify(raw ?? null);
+    let settings = parsed.get(key);
+    if (!settings) parsed.set(key, (settings = readSettings(raw)));
+    return settings;
+  };
+  for (let i = 0; i < accounts.length; i += 5000) {
+    const rows = accounts.slice(i, i + 5000).map((a) => {
+      const settings = settingsOf(a.settings);
+      const m = cadenceMoments(a.last_touch_at ?? a.created_at, intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings), settings.cadenceWarningFraction);
+      return { id: a.id, warn: m.warnAt, due: m.dueAt, dark: m.darkAt };
     });
     await db.$executeRaw`
       UPDATE accounts AS a SET cadence_warn_at = v.warn, cadence_due_at = v.due, cadence_dark_at = v.dark
-      FROM (VALUES ${Prisma.join(rows)}) AS v(id, warn, due, dark)
+      FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS v(id uuid, warn timestamptz, due timestamptz, dark timestamptz)
       WHERE a.id = v.id`;
   }
 }

@@ -26,6 +26,7 @@ export const ROLE_LABEL: Record<ContactRole, string> = {
 };
 
 export const CONTACT_NAME_MAX = 80;
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function addContact(
   db: DbOrTx,
@@ -34,7 +35,7 @@ export async function addContact(
   const name = input.name.trim().replace(/\s+/g, ' ');
   if (!name) throw new UserError('The contact needs a name.');
   if (name.length > CONTACT_NAME_MAX) throw new UserError(`A contact name can be at most ${CONTACT_NAME_MAX} characters.`);
-  if (input.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(input.email)) throw new UserError(`“${input.email}” does not look like an email address.`);
+  if (input.email && !EMAIL_PATTERN.test(input.email)) throw new UserError(`“${input.email}” does not look like an email address.`);
   try {
     return await db.contact.create({
       data: {

@@ -37,6 +37,25 @@ export interface FakeUser {
   tz?: string;
   isAdmin?: boolean;
   isOwner?: boolean;
+  email?: string;
+  deleted?: boolean;
+}
+
+/** A file someone uploaded to Slack (a form's file_input), served by files.info and its download URL. */
+export interface FakeFile {
+  name: string;
+  content: string | Uint8Array;
+  filetype?: string;
+}
+
+/** A file Kept shared through files.uploadV2, once its upload was completed. */
+export interface UploadedFile {
+  id: string;
+  filename: string;
+  title?: string;
+  channelId?: string;
+  initialComment?: string;
+  content: Buffer;
 }
 
 export interface ServerErrorOptions {
@@ -60,6 +79,11 @@ export class FakeSlack {
   readonly responses: RecordedResponse[] = [];
   readonly teamId: string;
   private readonly users = new Map<string, FakeUser>();
+  private readonly channels = new Map<string, { name: string; isPrivate: boolean }>();
+  private readonly files = new Map<string, FakeFile>();
+  private readonly pendingUploads = new Map<string, { filename: string; length: number; content?: Buffer }>();
+  /** Files completed through files.uploadV2, in order. */
+  readonly uploads: UploadedFile[] = [];
   private readonly answerers = new Map<string, (args: SlackArgs) => SlackArgs>();
   private failures: Scripted<Failure>[] = [];
   private delays: Scripted<number>[] = [];
@@ -111,6 +135,16 @@ export class FakeSlack {
     this.users.set(id, user);
   }
 
+  /** A channel conversations.list shows (public unless said otherwise). */
+  setChannel(id: string, name: string, opts: { isPrivate?: boolean } = {}): void {
+    this.channels.set(id, { name, isPrivate: opts.isPrivate ?? false });
+  }
+
+  /** A file as if someone uploaded it: files.info describes it and its url_private_download serves it (with the bot token). */
+  addFile(id: string, file: FakeFile): void {
+    this.files.set(id, file);
+  }
+
   /** Replace the default answer for a method; return a full body (include `ok`). */
   answerWith(method: string, fn: (args: SlackArgs) => SlackArgs): void {
     this.answerers.set(method, fn);
@@ -145,6 +179,8 @@ export class FakeSlack {
     this.delays = [];
     this.lastPostAt.clear();
     this.answerers.clear();
+    this.uploads.length = 0;
+    this.pendingUploads.clear();
   }
 
   // ---- inspection -----------------------------------------------------------------------------------------------
@@ -178,6 +214,8 @@ export class FakeSlack {
       const args = { ...Object.fromEntries(url.searchParams), ...(await parseArgs(raw, req.headers['content-type'])) };
       return this.handleApiCall(decodeURIComponent(url.pathname.slice('/api/'.length)), args, req, res);
     }
+    if (req.method === 'GET' && url.pathname.startsWith('/files/')) return this.serveFile(url, req, res);
+    if (req.method === 'POST' && url.pathname.startsWith('/upload/')) return this.receiveUpload(url, raw, req, res);
     if (req.method === 'POST' && url.pathname.startsWith('/response/')) {
       const text = raw.toString('utf8');
       const id = decodeURIComponent(url.pathname.slice('/response/'.length));
@@ -225,6 +263,69 @@ export class FakeSlack {
     if (body.ok !== true) return { status: 200, body, outcome: 'error', error: String(body.error ?? 'unknown_error') };
     this.notePost(method, args, at);
     return { status: 200, body, outcome: 'ok', ...(method === 'chat.postMessage' ? { ts: String(body.ts) } : {}) };
+  }
+
+  /** The download URL: Slack answers its sign-in page (HTML, 200) to a request without a valid token. */
+  private serveFile(url: URL, req: IncomingMessage, res: ServerResponse): void {
+    const id = decodeURIComponent(url.pathname.split('/')[2] ?? '');
+    const file = this.files.get(id);
+    const auth = req.headers.authorization ?? '';
+    this.calls.push({ method: 'GET files', args: { id }, token: auth.replace(/^Bearer /, '') || undefined, at: Date.now(), outcome: 'ok', status: 200 });
+    this.events.emit('record');
+    if (!file || !/^Bearer xoxb-/.test(auth)) {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<!DOCTYPE html><html><body>Sign in to Slack</body></html>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(typeof file.content === 'string' ? Buffer.from(file.content, 'utf8') : Buffer.from(file.content));
+  }
+
+  /** The upload step of files.uploadV2: the bytes POSTed to the URL files.getUploadURLExternal gave. */
+  private async receiveUpload(url: URL, raw: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const id = decodeURIComponent(url.pathname.split('/')[2] ?? '');
+    const pending = this.pendingUploads.get(id);
+    let content = raw;
+    const type = String(req.headers['content-type'] ?? '');
+    if (type.includes('multipart/form-data')) {
+      const form = await new Response(new Uint8Array(raw), { headers: { 'content-type': type } }).formData();
+      const part = [...form.values()].find((v) => typeof v !== 'string') as Blob | undefined;
+      content = part ? Buffer.from(await part.arrayBuffer()) : Buffer.alloc(0);
+    }
+    this.calls.push({ method: 'POST upload', args: { id, size: content.length }, token: undefined, at: Date.now(), outcome: pending ? 'ok' : 'error', status: pending ? 200 : 404 });
+    this.events.emit('record');
+    if (!pending) return void res.writeHead(404).end();
+    pending.content = content;
+    res.writeHead(200, { 'content-type': 'text/plain' }).end(`OK - ${content.length}`);
+  }
+
+  private usersList(args: SlackArgs): SlackArgs {
+    const ids = [...this.users.keys()];
+    const limit = Math.min(Number(args.limit ?? 200) || 200, 1000);
+    const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString('utf8').replace('user:', '') : 0);
+    const page = ids.slice(start, start + limit);
+    const next = start + limit < ids.length ? Buffer.from(`user:${start + limit}`).toString('base64') : '';
+    return { members: page.map((id) => this.member(id)), response_metadata: { next_cursor: next } };
+  }
+
+  private conversationsList(args: SlackArgs): SlackArgs {
+    const types = String(args.types ?? 'public_channel').split(',');
+    const all = [...this.channels.entries()].filter(([, c]) => types.includes(c.isPrivate ? 'private_channel' : 'public_channel'));
+    const limit = Math.min(Number(args.limit ?? 100) || 100, 1000);
+    const start = Number(args.cursor ? Buffer.from(String(args.cursor), 'base64').toString('utf8').replace('channel:', '') : 0);
+    const next = start + limit < all.length ? Buffer.from(`channel:${start + limit}`).toString('base64') : '';
+    return {
+      channels: all.slice(start, start + limit).map(([id, c]) => ({ id, name: c.name, is_channel: !c.isPrivate, is_private: c.isPrivate, is_archived: false, is_member: true })),
+      response_metadata: { next_cursor: next },
+    };
+  }
+
+  private fileInfo(args: SlackArgs): SlackArgs {
+    const id = String(args.file);
+    const f = this.files.get(id);
+    if (!f) return { ok: false, error: 'file_not_found' };
+    const size = typeof f.content === 'string' ? Buffer.byteLength(f.content) : f.content.length;
+    const filetype = f.filetype ?? (f.name.split('.').pop() ?? '').toLowerCase();
+    const download = `${this.baseUrl}/files/${encodeURIComponent(id)}/${encodeURIComponent(f.name)}`;
+    return { file: { id, name: f.name, title: f.name, filetype, mimetype: filetype === 'csv' ? 'text/csv' : 'application/octet-stream', size, url_private: download, url_private_download: download } };
   }
 
   /** conversations.history: the messages that landed in a channel, newest first, with their metadata. */
@@ -296,6 +397,34 @@ export class FakeSlack {
         return { channel: { id: channel, name: `channel-${String(channel).toLowerCase()}`, is_channel: true, is_member: true } };
       case 'users.info':
         return this.userInfo(String(args.user));
+      case 'users.lookupByEmail': {
+        const email = String(args.email ?? '').toLowerCase();
+        const id = [...this.users.entries()].find(([, u]) => u.email?.toLowerCase() === email && !u.deleted)?.[0];
+        return id ? { user: this.member(id) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'users.list':
+        return this.usersList(args);
+      case 'conversations.list':
+        return this.conversationsList(args);
+      case 'files.info':
+        return this.fileInfo(args);
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(++this.seq).padStart(8, '0')}`;
+        this.pendingUploads.set(id, { filename: String(args.filename), length: Number(args.length) });
+        return { upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const files = (Array.isArray(args.files) ? args.files : []) as { id: string; title?: string }[];
+        const done = [];
+        for (const f of files) {
+          const pending = this.pendingUploads.get(f.id);
+          if (!pending?.content) return { ok: false, error: 'file_not_found' };
+          this.pendingUploads.delete(f.id);
+          this.uploads.push({ id: f.id, filename: pending.filename, title: f.title, channelId: args.channel_id, initialComment: args.initial_comment, content: pending.content });
+          done.push({ id: f.id, name: pending.filename, title: f.title });
+        }
+        return { files: done };
+      }
       case 'conversations.history':
         return this.history(args);
       case 'conversations.replies':
@@ -306,17 +435,20 @@ export class FakeSlack {
   }
 
   private userInfo(id: string): SlackArgs {
-    const u = this.users.get(id);
-    if (!u) return { ok: false, error: 'user_not_found' };
+    if (!this.users.has(id)) return { ok: false, error: 'user_not_found' };
+    return { user: this.member(id) };
+  }
+
+  /** A user object as users.info, users.list and users.lookupByEmail return it. */
+  private member(id: string): SlackArgs {
+    const u = this.users.get(id)!;
     const tz = u.tz ?? 'UTC';
     const name = u.name ?? id.toLowerCase();
     const realName = u.realName ?? name;
     return {
-      user: {
-        id, team_id: this.teamId, name, real_name: realName, tz, tz_offset: tzOffsetSeconds(tz),
-        is_admin: u.isAdmin ?? false, is_owner: u.isOwner ?? false, is_bot: false, deleted: false,
-        profile: { display_name: u.name ?? '', real_name: realName },
-      },
+      id, team_id: this.teamId, name, real_name: realName, tz, tz_offset: tzOffsetSeconds(tz),
+      is_admin: u.isAdmin ?? false, is_owner: u.isOwner ?? false, is_bot: false, deleted: u.deleted ?? false,
+      profile: { display_name: u.name ?? '', real_name: realName, ...(u.email ? { email: u.email } : {}) },
     };
   }
 

@@ -110,6 +110,49 @@ describe('FakeSlack with a real WebClient', () => {
   });
 });
 
+describe('FakeSlack: people, channels and files', () => {
+  const client = () => new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+
+  it('finds people by email and lists them in pages with a cursor', async () => {
+    for (let i = 0; i < 5; i++) fake.setUser(`U00${i}`, { email: `p${i}@example.com`, tz: 'Europe/Berlin' });
+    const one = await client().users.lookupByEmail({ email: 'P3@example.com' });
+    expect(one.user?.id).toBe('U003');
+    await expect(client().users.lookupByEmail({ email: 'nobody@example.com' })).rejects.toMatchObject({ data: { error: 'users_not_found' } });
+    const ids: string[] = [];
+    for await (const page of client().paginate('users.list', { limit: 2 })) ids.push(...((page as any).members as { id: string }[]).map((m) => m.id));
+    expect(ids.filter((id) => id.startsWith('U00'))).toEqual(['U000', 'U001', 'U002', 'U003', 'U004']);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(fake.callsTo('users.list')).toHaveLength(Math.ceil(ids.length / 2));
+  });
+
+  it('lists public and private channels as asked', async () => {
+    fake.setChannel('C0PUB', 'general');
+    fake.setChannel('G0PRIV', 'secret', { isPrivate: true });
+    const pub = await client().conversations.list({ types: 'public_channel' });
+    expect(pub.channels?.map((c) => c.id)).toEqual(['C0PUB']);
+    const all = await client().conversations.list({ types: 'public_channel,private_channel' });
+    expect(all.channels?.map((c) => c.name)).toEqual(['general', 'secret']);
+  });
+
+  it('describes an uploaded file and serves it only with a bot token', async () => {
+    fake.addFile('F0001', { name: 'a.csv', content: 'Name\nAcme\n' });
+    const info = await client().files.info({ file: 'F0001' });
+    const url = info.file!.url_private_download!;
+    expect(info.file).toMatchObject({ name: 'a.csv', filetype: 'csv', size: 10 });
+    expect(await (await fetch(url, { headers: { authorization: `Bearer ${BOT_TOKEN}` } })).text()).toBe('Name\nAcme\n');
+    const anonymous = await fetch(url);
+    expect(anonymous.headers.get('content-type')).toContain('text/html');
+  });
+
+  it('takes files.uploadV2 through its three steps', async () => {
+    await client().filesUploadV2({ channel_id: 'D0001', filename: 'x.csv', title: 'x.csv', content: 'a,b\n1,2\n', initial_comment: 'here' });
+    expect(fake.calls.map((c) => c.method)).toEqual(['files.getUploadURLExternal', 'POST upload', 'files.completeUploadExternal']);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0]).toMatchObject({ filename: 'x.csv', channelId: 'D0001', initialComment: 'here' });
+    expect(fake.uploads[0]!.content.toString('utf8')).toBe('a,b\n1,2\n');
+  });
+});
+
 describe('Bolt HTTPReceiver fed signed requests', () => {
   let app: App;
   let baseUrl: string;

@@ -26,6 +26,11 @@ describe('manifest.json', () => {
 
   it('asks only for the scopes Kept uses', () => {
     // history + im:write: the senders open DMs and look for a post that may have landed before retrying it.
-    expect(manifest.oauth_config.scopes.bot.sort()).toEqual(['channels:history', 'chat:write', 'chat:write.public', 'commands', 'groups:history', 'im:history', 'im:write', 'users:read']);
+    // Import: files:read (the uploaded CSV), users:read.email (owners by email), channels:read and
+    // groups:read (#names of linked channels). Export: files:write (the CSV to the requester's DM).
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      'channels:history', 'channels:read', 'chat:write', 'chat:write.public', 'commands', 'files:read', 'files:write',
+      'groups:history', 'groups:read', 'im:history', 'im:write', 'users:read', 'users:read.email',
+    ]);
   });
 });

@@ -18,6 +18,7 @@ import { commitModalSubmit } from './views/commit-modal.js';
 import { dropSubmit, reassignSubmit } from './views/commitment-modals.js';
 import { rescheduleSubmit } from './views/reschedule-modal.js';
 import { touchModalSubmit } from './views/touch-modal.js';
+import { importModalSubmit } from './views/import-modal.js';
 
 export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   const d: ListenerDeps = { ...deps, directory: new Directory(deps.db, deps.clock, app.client) };
@@ -45,5 +46,6 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.view(VIEWS.moreTimeModal, rescheduleSubmit(d));
   app.view(VIEWS.reassignModal, reassignSubmit(d));
   app.view(VIEWS.dropModal, dropSubmit(d));
+  app.view(VIEWS.importModal, importModalSubmit(d));
   return d;
 }

@@ -7,6 +7,8 @@ import type { ListenerDeps } from '../../deps.js';
 import { accountCommand } from './accounts.js';
 import { contactCommand } from './contacts.js';
 import { digestCommand } from './digest.js';
+import { exportCommand } from './export.js';
+import { importCommand } from './import.js';
 import { settingsCommand } from './settings.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -29,6 +31,8 @@ export function keptCommand(deps: ListenerDeps) {
       const actor = await deps.directory.actor(command.team_id, command.user_id);
       return digestCommand(deps, client, actor, command.channel_id, [verb, rest].filter(Boolean).join(' '), target);
     }
+    if (area === 'import') return importCommand(deps, client, await deps.directory.actor(command.team_id, command.user_id), command, [verb, rest].filter(Boolean).join(' '));
+    if (area === 'export') return exportCommand(deps, client, await deps.directory.actor(command.team_id, command.user_id), [verb, rest].filter(Boolean).join(' '), target);
     if (area === 'settings') {
       const actor = await deps.directory.actor(command.team_id, command.user_id);
       return reply(await settingsCommand(deps, actor, [verb, rest].filter(Boolean).join(' ')));

@@ -1,0 +1,58 @@
+// /kept export accounts|contacts|commitments|touches [since 2026-11-01] [account Acme]: the CSV
+// arrives in the person's DM (files.uploadV2). Kept admins export the whole workspace; anyone
+// else, the accounts they own (with those accounts' contacts, commitments and touches).
+import type { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
+import { requireAccount } from '../../../../services/accounts.js';
+import { UserError } from '../../../../services/errors.js';
+import { EXPORT_KINDS, exportCsv, type ExportKind } from '../../../../services/export.js';
+import { isKeptAdmin } from '../../../../services/import/index.js';
+import { readSettings } from '../../../../services/settings.js';
+import { esc, note } from '../../../../messages/format.js';
+import { exportComment } from '../../../../messages/import.js';
+import { dataClient, sendFileToDm } from '../../../slack-data.js';
+import type { Actor } from '../../../people.js';
+import { replyPrivately, type ReplyTarget } from '../../../reply.js';
+import type { ListenerDeps } from '../../deps.js';
+
+const USAGE = 'Write `/kept export accounts` (or `contacts`, `commitments`, `touches`), optionally with `since 2026-11-01` and `account Acme`.';
+
+export function parseExport(text: string, zone: string): { kind: ExportKind; since?: Date; account?: string } {
+  const m = /^(\S+)((?:\s+(?:--)?(?:since|account)\s+.+?)*)\s*$/i.exec(text.trim());
+  const kind = m?.[1]?.toLowerCase();
+  if (!m || !kind || !(EXPORT_KINDS as readonly string[]).includes(kind)) throw new UserError(USAGE);
+  const options = [...(m[2] ?? '').matchAll(/(?:--)?(since|account)\s+(.+?)(?=\s+(?:--)?(?:since|account)\s|$)/gi)];
+  const out: { kind: ExportKind; since?: Date; account?: string } = { kind: kind as ExportKind };
+  for (const [, key, value] of options) {
+    if (key!.toLowerCase() === 'account') out.account = value!.trim();
+    else {
+      const d = DateTime.fromISO(value!.trim(), { zone });
+      if (!d.isValid) throw new UserError(`“${esc(value!)}” is not a date; write \`since 2026-11-01\`.`);
+      out.since = d.toJSDate();
+    }
+  }
+  return out;
+}
+
+export async function exportCommand(deps: ListenerDeps, client: WebClient, actor: Actor, text: string, replyTo: ReplyTarget): Promise<void> {
+  const zone = actor.user.timeZone;
+  const req = parseExport(text, zone);
+  if (deps.slack.inProcess) throw new UserError(`The console cannot send files. Export from the command line: \`npm run kept -- export ${req.kind} > ${req.kind}.csv\`.`);
+  const settings = readSettings((await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id }, select: { settings: true } })).settings);
+  const everything = isKeptAdmin(settings, actor.user);
+  const account = req.account ? await requireAccount(deps.db, actor.workspace.id, req.account) : undefined;
+  const now = deps.clock.now();
+  const { csv, rows } = await exportCsv(deps.db, {
+    workspaceId: actor.workspace.id,
+    kind: req.kind,
+    since: req.since,
+    accountId: account?.id,
+    ...(everything ? {} : { ownerId: actor.user.id }),
+    zone,
+    now,
+  });
+  const scope = `${account ? ` for ${esc(account.name)}` : ''}${everything ? '' : ' (the accounts you own; Kept admins export the whole workspace)'}${req.since ? ` since ${DateTime.fromJSDate(req.since, { zone }).toISODate()}` : ''}`;
+  const name = `kept-${req.kind}-${DateTime.fromJSDate(now, { zone }).toISODate()}.csv`;
+  await sendFileToDm(dataClient(deps.slack.botToken, deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
+  await replyPrivately(client, replyTo, note(`Sent *${name}* (${rows} ${rows === 1 ? 'row' : 'rows'}${scope}) to your DM with Kept.`));
+}

@@ -1,0 +1,45 @@
+// Submission of the /kept import form: field errors inside Slack's 3 s; then, after the ack, the
+// file is downloaded with the bot token, imported (or only checked), and the result DMed.
+import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { runImport } from '../../../services/import/index.js';
+import { importReportMessage, problemsCsv, readImportModal } from '../../../messages/import.js';
+import { esc, type StateValues } from '../../../messages/format.js';
+import { dataClient, downloadFile, sendFileToDm, slackLookup } from '../../slack-data.js';
+import { requireKeptAdmin } from '../commands/kept/import.js';
+import type { ListenerDeps } from '../deps.js';
+
+type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+export function importModalSubmit(deps: ListenerDeps) {
+  return async ({ ack, body, view }: Args) => {
+    const form = readImportModal(view.state.values as unknown as Parameters<typeof readImportModal>[0] & StateValues);
+    if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
+    await ack();
+
+    const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
+    // Checked again here: the form may have been opened before the person stopped being an admin.
+    await requireKeptAdmin(deps, actor, 'import');
+    const client = dataClient(deps.slack.botToken, deps.slack.apiUrl);
+    const file = await downloadFile(client, deps.slack.botToken, form.fileId);
+    const u = actor.user;
+    const report = await runImport(deps.db, deps.clock, {
+      workspaceId: actor.workspace.id,
+      kind: form.kind,
+      fileName: file.name,
+      bytes: file.bytes,
+      dryRun: form.dryRun,
+      actor: { userId: u.id, slackUserId: u.slackUserId, displayName: u.displayName, timeZone: u.timeZone, isAdmin: u.isAdmin },
+      via: 'slack',
+      // The same form submitted twice (a double click, a retry) imports once.
+      requestKey: `view:${view.id}`,
+      slack: slackLookup(client),
+    });
+    if (!report) return;
+    const { message, attachProblems } = importReportMessage(report);
+    await client.chat.postMessage({ channel: body.user.id, text: message.text, blocks: message.blocks });
+    if (attachProblems) {
+      const name = `${file.name.replace(/\.[^.]*$/, '')}-problems.csv`;
+      await sendFileToDm(client, body.user.id, { name, content: problemsCsv(report), comment: `Every row of ${esc(file.name)} that was not imported, with its line, column and how to fix it.` });
+    }
+  };
+}

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery]
+// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,flood]
 // Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
@@ -7,6 +7,7 @@ import { benchAck } from './ack.js';
 import { benchScan } from './scan.js';
 import { benchDigest } from './digest.js';
 import { benchDelivery } from './delivery.js';
+import { benchFlood } from './flood.js';
 import { machine, printTable, startMemorySampler, stopMemorySampler, type Row } from './common.js';
 
 const args = process.argv.slice(2);
@@ -21,6 +22,7 @@ const scenarios = [
   { name: 'delivery', run: benchDelivery },
   { name: 'scan', run: benchScan },
   { name: 'digest', run: benchDigest },
+  { name: 'flood', run: benchFlood },
 ] as const;
 
 async function main() {

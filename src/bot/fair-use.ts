@@ -30,6 +30,12 @@ export interface FairUseOptions {
   inFlight: number;
   /** Of those, at most this many for one person: the rest of their requests wait behind other people's. */
   perPersonInFlight: number;
+  /**
+   * Of those, at most this many writes from one workspace. Creating a commitment takes the
+   * workspace's counter row in Postgres, so such writes run one after another anyway; waiting here
+   * rather than on that lock keeps a transaction's 5 s from running out behind the others'.
+   */
+  perWorkspaceWritesInFlight: number;
   /** Requests one person may have waiting or running here; the next is refused until one finishes. */
   perPersonQueued: number;
   /** Longest wait for Redis before counting in this process instead. */
@@ -44,6 +50,7 @@ export const FAIR_USE_DEFAULTS: FairUseOptions = {
   // Two connections stay free for the work before ack() (a form's options, validation) and /healthz.
   inFlight: POOL_SIZE - 2,
   perPersonInFlight: 2,
+  perWorkspaceWritesInFlight: 3,
   perPersonQueued: 10,
   redisTimeoutMs: 250,
 };
@@ -105,16 +112,22 @@ function commandKind(command: string, text: string): 'write' | 'read' {
 }
 
 /**
- * The work after ack(): at most `inFlight` requests at once, and at most `perPerson` of them from
- * one person. A person's further requests wait in their own queue and join the shared one only as
- * their earlier ones finish, so someone who sends a hundred waits behind themselves, while anyone
- * else waits behind at most `perPerson` requests of each busy person. Two p-limit queues, nested.
+ * The work after ack(): at most `inFlight` requests at once, at most `perPerson` of them from one
+ * person and, for writes, at most `perGroup` from one workspace. A person's further requests wait
+ * in their own queue and join the next one only as their earlier ones finish, so someone who sends
+ * a hundred waits behind themselves, while anyone else waits behind at most `perPerson` requests of
+ * each busy person. Nested p-limit queues: person, then workspace (writes), then everyone.
  */
 export class FairGate {
   private readonly all: LimitFunction;
-  private readonly people = new Map<string, { limit: LimitFunction; count: number }>();
+  private readonly people = new Map<string, Lane>();
+  private readonly groups = new Map<string, Lane>();
 
-  constructor(inFlight: number, private readonly perPerson: number) {
+  constructor(
+    inFlight: number,
+    private readonly perPerson: number,
+    private readonly perGroup = inFlight,
+  ) {
     this.all = pLimit(inFlight);
   }
 
@@ -124,17 +137,40 @@ export class FairGate {
   }
 
   /** Resolves when the work may start, with the function to call when it has ended. */
-  enter(key: string): Promise<() => void> {
-    let person = this.people.get(key);
-    if (!person) this.people.set(key, (person = { limit: pLimit(this.perPerson), count: 0 }));
-    const p = person;
-    p.count++;
+  enter(key: string, group?: string): Promise<() => void> {
+    const person = lane(this.people, key, this.perPerson);
+    const ws = group === undefined ? undefined : lane(this.groups, group, this.perGroup);
     return new Promise((entered) => {
-      void p.limit(() => this.all(() => new Promise<void>((ended) => entered(ended)))).finally(() => {
-        if (--p.count === 0 && this.people.get(key) === p) this.people.delete(key);
+      const run = () => this.all(() => new Promise<void>((ended) => entered(ended)));
+      void person.limit(() => (ws ? ws.limit(run) : run())).finally(() => {
+        person.leave();
+        ws?.leave();
       });
     });
   }
+}
+
+interface Lane {
+  limit: LimitFunction;
+  count: number;
+  leave(): void;
+}
+
+/** The queue of one person or one workspace, there while it has requests. */
+function lane(lanes: Map<string, Lane>, key: string, concurrency: number): Lane {
+  let l = lanes.get(key);
+  if (!l) {
+    const created: Lane = {
+      limit: pLimit(concurrency),
+      count: 0,
+      leave: () => {
+        if (--created.count === 0 && lanes.get(key) === created) lanes.delete(key);
+      },
+    };
+    lanes.set(key, (l = created));
+  }
+  l.count++;
+  return l;
 }
 
 type Limit = 'person' | 'workspace' | 'reads' | 'queued';
@@ -174,7 +210,7 @@ export class FairUse {
     this.personWrites = limiter(redis, key('person-writes'), o.personWritesPerMinute, o.redisTimeoutMs);
     this.workspaceWrites = limiter(redis, key('workspace-writes'), o.workspaceWritesPerMinute, o.redisTimeoutMs);
     this.personReads = limiter(redis, key('person-reads'), o.personReadsPerMinute, o.redisTimeoutMs);
-    this.gate = new FairGate(o.inFlight, o.perPersonInFlight);
+    this.gate = new FairGate(o.inFlight, o.perPersonInFlight, o.perWorkspaceWritesInFlight);
   }
 
   /** The Redis keys counting this person's writes and this workspace's (tests end a window by deleting them). */
@@ -197,7 +233,7 @@ export class FairUse {
     const ack: ReceiverEvent['ack'] = async (response) => {
       await event.ack(response);
       // The answer is on its way to Slack; what the listener does next waits for a slot.
-      await (entered ??= this.gate.enter(key));
+      await (entered ??= this.gate.enter(key, asked.kind === 'write' ? asked.teamId : undefined));
     };
     try {
       await next({ ...event, ack });

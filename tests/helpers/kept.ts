@@ -31,6 +31,8 @@ export interface Kept {
   close(): Promise<void>;
 }
 
+const TEST_LIMITS = { personWritesPerMinute: 1_000, workspaceWritesPerMinute: 10_000, personReadsPerMinute: 10_000 };
+
 /** A Redis prefix of its own for each bot a test starts, so test files running at once never share fair-use counts. */
 export const testPrefix = () => `kept-test-${randomBytes(4).toString('hex')}`;
 
@@ -46,7 +48,8 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     ...(queues ? { queues } : {}),
     clock: opts.clock ?? clock,
     logger: createLogger('warn', 'test', (l) => logs.push(l)),
-    fairUse: { prefix: testPrefix(), ...opts.fairUse },
+    // Tests act quickly as one person; fair use's own tests (fair-use.test.ts) set the limits they test.
+    fairUse: { prefix: testPrefix(), ...TEST_LIMITS, ...opts.fairUse },
     slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
   });
   const port = await bot.start(0);

@@ -101,6 +101,32 @@ describe('FairGate', () => {
   });
 });
 
+describe('FairGate, writes of one workspace', () => {
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('runs at most the workspace share of writes at once, without holding back reads or other workspaces', async () => {
+    const gate = new FairGate(4, 1, 1);
+    const started: string[] = [];
+    const ends = new Map<string, () => void>();
+    const enter = (key: string, name: string, group?: string) => void gate.enter(key, group).then((end) => (started.push(name), ends.set(name, end)));
+    enter('T:A', 'a1', 'T');
+    enter('T:A', 'a2', 'T');
+    enter('T:B', 'b1', 'T');
+    enter('T:C', 'c-read');
+    enter('U:D', 'd1', 'U');
+    await flush();
+    expect([...started].sort()).toEqual(['a1', 'c-read', 'd1']);
+    ends.get('a1')!();
+    await flush();
+    // B was waiting for the workspace before A's second write could ask for it.
+    expect(started).toHaveLength(4);
+    expect(started.at(-1)).toBe('b1');
+    ends.get('b1')!();
+    await flush();
+    expect(started.at(-1)).toBe('a2');
+  });
+});
+
 describe('fair-use settings', () => {
   it('default to 30 changes a minute per person and 300 per workspace', () => {
     const c = loadConfig({});

@@ -33,7 +33,7 @@ export interface FairUseOptions {
   /**
    * Of those, at most this many writes from one workspace. Creating a commitment takes the
    * workspace's counter row in Postgres, so such writes run one after another anyway; waiting here
-   * rather than on that lock keeps a transaction's 5 s from running out behind the others'.
+   * rather than on that lock keeps a transaction's time (TX_TIMEOUT_MS) from running out behind the others'.
    */
   perWorkspaceWritesInFlight: number;
   /** Requests one person may have waiting or running here; the next is refused until one finishes. */
@@ -51,7 +51,7 @@ export const FAIR_USE_DEFAULTS: FairUseOptions = {
   inFlight: POOL_SIZE - 2,
   perPersonInFlight: 2,
   perWorkspaceWritesInFlight: 3,
-  perPersonQueued: 10,
+  perPersonQueued: 20,
   redisTimeoutMs: 250,
 };
 

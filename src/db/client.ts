@@ -21,9 +21,16 @@ export interface TxStartRetry {
 
 export const TX_START_RETRY: TxStartRetry = { retries: 3, minDelayMs: 100 };
 
+/**
+ * How long an interactive transaction may run (Prisma's default is 5 s). Kept's take milliseconds;
+ * on a starved machine, new commitments queued on a workspace's counter row ran past 5 s and failed
+ * (benchmark scenario 6). Rolled back, but failed: 10 s lets a slow moment be slow instead.
+ */
+export const TX_TIMEOUT_MS = 10_000;
+
 export function createDb(databaseUrl: string, opts: { max?: number; txStartRetry?: Partial<TxStartRetry> } = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? POOL_SIZE });
-  const base = new PrismaClient({ adapter });
+  const base = new PrismaClient({ adapter, transactionOptions: { timeout: TX_TIMEOUT_MS } });
   const retry = { ...TX_START_RETRY, ...opts.txStartRetry };
   // Every $transaction, whichever service opens it, is retried here when it could not start: the
   // pool gave no connection within maxWait, so none of the callback ran and trying again is safe.

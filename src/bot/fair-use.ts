@@ -186,7 +186,15 @@ interface Refusal {
  */
 function limiter(redis: Redis, keyPrefix: string, points: number, timeoutMs: number) {
   const base = { keyPrefix, points, duration: 60 };
-  const inRedis = new RateLimiterRedis({ ...base, storeClient: redis, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(base) });
+  const inRedis = new RateLimiterRedis({
+    ...base,
+    storeClient: redis,
+    rejectIfRedisNotReady: true,
+    insuranceLimiter: new RateLimiterMemory(base),
+    // Once a key is over its limit, this process refuses it from memory until the window ends
+    // (which Redis told it): a flood costs Redis one call per process per minute, not one per request.
+    inMemoryBlockOnConsumed: points + 1,
+  });
   return { inRedis, limiter: new RLWrapperTimeouts({ timeoutMs, limiter: inRedis }) };
 }
 
@@ -213,13 +221,19 @@ export class FairUse {
     this.gate = new FairGate(o.inFlight, o.perPersonInFlight, o.perWorkspaceWritesInFlight);
   }
 
-  /** The Redis keys counting this person's writes and this workspace's (tests end a window by deleting them). */
+  /** The Redis keys counting this person's writes and reads, and their workspace's writes. */
   keys(teamId: string, userId: string): { personWrites: string; workspaceWrites: string; personReads: string } {
     return {
       personWrites: this.personWrites.inRedis.getKey(personKey(teamId, userId)),
       workspaceWrites: this.workspaceWrites.inRedis.getKey(teamId),
       personReads: this.personReads.inRedis.getKey(personKey(teamId, userId)),
     };
+  }
+
+  /** Ends this person's windows (and their workspace's) now, in Redis and in this process's memory. */
+  async forget(teamId: string, userId: string): Promise<void> {
+    const person = personKey(teamId, userId);
+    await Promise.all([this.personWrites.inRedis.delete(person), this.personReads.inRedis.delete(person), this.workspaceWrites.inRedis.delete(teamId)]);
   }
 
   /** Processes one request from Slack: refused (acknowledged, and told when to try again), or passed on with its work after ack() queued fairly. */

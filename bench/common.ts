@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.js';
 import type { Db } from '../src/db/client.js';
 import { createLogger, type Logger } from '../src/logger.js';
+import type { LoadResult } from './ack-load.js';
 import type { ChildReport } from './fake-slack-child.js';
 
 export const ms = (start: number) => performance.now() - start;
@@ -144,8 +145,26 @@ export function printTable(rows: Row[]): string {
   return [line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
 
-/** The fake Slack Web API in a child process (bench/fake-slack-child.ts); `report()` says what it saw and stops it. */
-export async function startChildSlack(env: Record<string, string> = {}): Promise<{ apiUrl: string; baseUrl: string; report(): Promise<ChildReport> }> {
+/** Runs the open-loop load generator (bench/ack-load.ts) in a child process with this BENCH_LOAD config. */
+export function runLoadChild(config: Record<string, unknown>): Promise<LoadResult> {
+  const script = fileURLToPath(new URL('./ack-load.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { ...process.env, BENCH_LOAD: JSON.stringify(config) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`load generator exited with ${code}`));
+      resolve(JSON.parse(out.trim().split('\n').pop()!) as LoadResult);
+    });
+  });
+}
+
+/**
+ * The fake Slack Web API in a child process (bench/fake-slack-child.ts); `snapshot()` says what it
+ * has seen so far, `report()` says it and stops it.
+ */
+export async function startChildSlack(env: Record<string, string> = {}): Promise<{ apiUrl: string; baseUrl: string; snapshot(): Promise<ChildReport>; report(): Promise<ChildReport> }> {
   const script = fileURLToPath(new URL('./fake-slack-child.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const lines: string[] = [];
@@ -170,9 +189,19 @@ export async function startChildSlack(env: Record<string, string> = {}): Promise
   child.on('exit', () => waiting?.());
   const { apiUrl, baseUrl } = JSON.parse(await nextLine()) as { apiUrl: string; baseUrl: string };
   let reported: Promise<ChildReport> | undefined;
+  let asking = Promise.resolve();
   return {
     apiUrl,
     baseUrl,
+    snapshot() {
+      // One question at a time: answers come back in order on one pipe.
+      const answer = asking.then(async () => {
+        child.stdin.write('snapshot\n');
+        return JSON.parse(await nextLine()) as ChildReport;
+      });
+      asking = answer.then(() => undefined, () => undefined);
+      return answer;
+    },
     report() {
       // Once: the child exits after answering.
       reported ??= (async () => {

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,import]
+// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,import,flood]
 // Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { benchScan } from './scan.js';
 import { benchDigest } from './digest.js';
 import { benchDelivery } from './delivery.js';
 import { benchImport } from './import.js';
+import { benchFlood } from './flood.js';
 import { machine, printTable, startMemorySampler, stopMemorySampler, type Row } from './common.js';
 
 const args = process.argv.slice(2);
@@ -23,6 +24,7 @@ const scenarios = [
   { name: 'scan', run: benchScan },
   { name: 'digest', run: benchDigest },
   { name: 'import', run: benchImport },
+  { name: 'flood', run: benchFlood },
 ] as const;
 
 async function main() {

@@ -34,6 +34,10 @@ const schema = z.object({
   /** Prefix for Kept's BullMQ keys in Redis, so several deployments (or tests) can share one Redis. */
   KEPT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('kept'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Fair use: changes (commands, clicks, forms) one person may send in a minute, across every bot process. */
+  KEPT_PERSON_WRITES_PER_MINUTE: z.coerce.number('a whole number').int('a whole number').min(1, 'at least 1').default(30),
+  /** The same for a whole workspace together. */
+  KEPT_WORKSPACE_WRITES_PER_MINUTE: z.coerce.number('a whole number').int('a whole number').min(1, 'at least 1').default(300),
 });
 
 export type Env = z.infer<typeof schema>;

@@ -36,6 +36,7 @@ async function main(config: Config): Promise<void> {
       queues,
       clock: systemClock,
       logger,
+      fairUse: { prefix: config.KEPT_QUEUE_PREFIX, personWritesPerMinute: config.KEPT_PERSON_WRITES_PER_MINUTE, workspaceWritesPerMinute: config.KEPT_WORKSPACE_WRITES_PER_MINUTE },
       slack: { botToken: config.slack.botToken, apiUrl: config.SLACK_API_URL, signingSecret: config.slack.signingSecret, ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}) },
     });
     const port = await bot.start(config.PORT);

@@ -11,6 +11,7 @@ import type { Logger } from '../logger.js';
 import type { Queues } from '../jobs/queues.js';
 import { registerListeners } from './listeners/index.js';
 import { handleError } from './errors.js';
+import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js';
 
 export interface BotDeps {
   db: Db;
@@ -19,6 +20,8 @@ export interface BotDeps {
   queues?: Queues;
   clock: Clock;
   logger: Logger;
+  /** Rate limits and work in flight (src/bot/fair-use.ts); give at least the Redis prefix. */
+  fairUse?: Partial<FairUseOptions>;
   slack: {
     botToken: string;
     apiUrl: string;
@@ -32,6 +35,7 @@ export interface BotDeps {
 
 export interface Bot {
   app: App;
+  fairUse: FairUse;
   /** Starts serving; returns the bound HTTP port (health, and Slack's requests in HTTP mode). */
   start(port: number): Promise<number>;
   stop(): Promise<void>;
@@ -76,6 +80,7 @@ export function createBot(deps: BotDeps): Bot {
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
+  const fairUse = installFairUse(app, deps);
   registerListeners(app, deps);
   const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
   app.error(onError as unknown as Parameters<App['error']>[0]);
@@ -103,6 +108,7 @@ export function createBot(deps: BotDeps): Bot {
 
   return {
     app,
+    fairUse,
     async start(port) {
       if (inProcess) return 0;
       await Promise.all([checkToken(app, logger), warmUp(deps)]);

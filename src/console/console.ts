@@ -97,7 +97,8 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   await local.start();
   local.users.set(me.id, me);
 
-  const bot = createBot({ db, redis, clock, logger, slack: { botToken: 'xoxb-console', apiUrl: local.apiUrl, inProcess: true } });
+  const fairUse = { prefix, personWritesPerMinute: config.KEPT_PERSON_WRITES_PER_MINUTE, workspaceWritesPerMinute: config.KEPT_WORKSPACE_WRITES_PER_MINUTE };
+  const bot = createBot({ db, redis, clock, logger, fairUse, slack: { botToken: 'xoxb-console', apiUrl: local.apiUrl, inProcess: true } });
   const sender = new SlackSender(db, clock, logger, { token: 'xoxb-console', apiUrl: local.apiUrl, redis, prefix, channelGapMs: 50 });
   const workers = await startWorkers({ db, clock, logger, sender, redisUrl: config.REDIS_URL, prefix, schedule: false, retryDelayMs: 200 });
 
@@ -223,11 +224,13 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
 
   const slash = async (line: string) => {
     const [command = '', ...rest] = line.split(' ');
-    await dispatch({
+    // Slack shows a message in a command's acknowledgement to its sender only (fair use answers that way).
+    const answer = (await dispatch({
       token: 'console', team_id: TEAM, team_domain: 'console', channel_id: channel.id, channel_name: channel.name,
       user_id: me.id, user_name: me.name, command, text: escape(rest.join(' ')), api_app_id: 'A_CONSOLE',
       response_url: `${local.responseBase}${++responses}`, trigger_id: `trig.${Date.now()}.${responses}`,
-    });
+    })) as { text?: string; blocks?: unknown[] } | undefined;
+    if (answer?.text) show('[only you] Kept:', answer.blocks ?? [], answer.text, { channel: channel.id, ts: null });
     await runModals();
   };
 

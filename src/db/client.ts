@@ -1,5 +1,6 @@
 // The one place a Prisma client is built. Data access takes the client (or a transaction) as a parameter.
 import { PrismaPg } from '@prisma/adapter-pg';
+import pRetry from 'p-retry';
 import { PrismaClient } from '../../generated/prisma/client.js';
 
 export type Db = PrismaClient;
@@ -7,7 +8,54 @@ export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
 /** Either the client or an open transaction. */
 export type DbOrTx = Db | Tx;
 
-export function createDb(databaseUrl: string, opts: { max?: number } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? 10 });
-  return new PrismaClient({ adapter });
+/** Connections in one process's pool; the bot keeps its work in flight below this (src/bot/fair-use.ts). */
+export const POOL_SIZE = 10;
+
+/** How often a transaction that could not start is tried again, and the first pause (doubling, randomised). */
+export interface TxStartRetry {
+  retries: number;
+  minDelayMs: number;
+  /** Told of each failed start before the pause (tests count attempts with it). */
+  onRetry?: (attempt: number, err: Error) => void;
+}
+
+export const TX_START_RETRY: TxStartRetry = { retries: 3, minDelayMs: 100 };
+
+/**
+ * How long an interactive transaction may run (Prisma's default is 5 s). Kept's take milliseconds;
+ * on a starved machine, new commitments queued on a workspace's counter row ran past 5 s and failed
+ * (benchmark scenario 6). Rolled back, but failed: 10 s lets a slow moment be slow instead.
+ */
+export const TX_TIMEOUT_MS = 10_000;
+
+export function createDb(databaseUrl: string, opts: { max?: number; txStartRetry?: Partial<TxStartRetry> } = {}): Db {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? POOL_SIZE });
+  const base = new PrismaClient({ adapter, transactionOptions: { timeout: TX_TIMEOUT_MS } });
+  const retry = { ...TX_START_RETRY, ...opts.txStartRetry };
+  // Every $transaction, whichever service opens it, is retried here when it could not start: the
+  // pool gave no connection within maxWait, so none of the callback ran and trying again is safe.
+  // The extension keeps $transaction's signature, so the client keeps the plain PrismaClient type.
+  const client = base.$extends({
+    client: {
+      $transaction(...args: unknown[]) {
+        return pRetry(() => (base.$transaction as (...a: unknown[]) => Promise<unknown>).apply(base, args), {
+          retries: retry.retries,
+          minTimeout: retry.minDelayMs,
+          factor: 2,
+          randomize: true,
+          shouldRetry: ({ error }) => isTxStartTimeout(error),
+          onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+            if (retriesLeft > 0 && isTxStartTimeout(error)) retry.onRetry?.(attemptNumber, error);
+          },
+        });
+      },
+    },
+  });
+  return client as unknown as Db;
+}
+
+/** Prisma's P2028 "Unable to start a transaction in the given time": no connection came within maxWait. */
+export function isTxStartTimeout(err: unknown): err is Error {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'P2028' && typeof e.message === 'string' && e.message.includes('Unable to start a transaction');
 }

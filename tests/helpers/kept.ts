@@ -1,6 +1,8 @@
 // Starts Kept's real bot (Bolt HTTP receiver) on a fresh database, real Redis and the fake Slack Web API.
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createBot, type Bot } from '../../src/bot/app.js';
+import type { FairUseOptions } from '../../src/bot/fair-use.js';
 import { FixedClock, type Clock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
@@ -29,7 +31,12 @@ export interface Kept {
   close(): Promise<void>;
 }
 
-export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string } = {}): Promise<Kept> {
+const TEST_LIMITS = { personWritesPerMinute: 1_000, workspaceWritesPerMinute: 10_000, personReadsPerMinute: 10_000 };
+
+/** A Redis prefix of its own for each bot a test starts, so test files running at once never share fair-use counts. */
+export const testPrefix = () => `kept-test-${randomBytes(4).toString('hex')}`;
+
+export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string; fairUse?: Partial<FairUseOptions> } = {}): Promise<Kept> {
   const [database, slack] = await Promise.all([createTestDatabase(), FakeSlack.start()]);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
@@ -41,6 +48,8 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     ...(queues ? { queues } : {}),
     clock: opts.clock ?? clock,
     logger: createLogger('warn', 'test', (l) => logs.push(l)),
+    // Tests act quickly as one person; fair use's own tests (fair-use.test.ts) set the limits they test.
+    fairUse: { prefix: testPrefix(), ...TEST_LIMITS, ...opts.fairUse },
     slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
   });
   const port = await bot.start(0);

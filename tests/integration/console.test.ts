@@ -17,20 +17,22 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const redis = new Redis(REDIS_URL);
-  for (const name of Object.values(QUEUES)) {
-    const q = new Queue(name, { connection: redis, prefix: `${prefix}-console` });
-    await q.obliterate({ force: true });
-    await q.close();
+  for (const p of [prefix, `${prefix}-fair`]) {
+    for (const name of Object.values(QUEUES)) {
+      const q = new Queue(name, { connection: redis, prefix: `${p}-console` });
+      await q.obliterate({ force: true });
+      await q.close();
+    }
   }
   redis.disconnect();
   await database?.drop();
 });
 
-async function session(lines: string[]): Promise<string> {
+async function session(lines: string[], env: Record<string, string> = {}): Promise<string> {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (c) => (printed += c));
-  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL, KEPT_QUEUE_PREFIX: prefix });
+  const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL, KEPT_QUEUE_PREFIX: prefix, ...env });
   await runConsole(config, { input: Readable.from(lines.map((l) => `${l}\n`)), output, interactive: false });
   return printed;
 }
@@ -78,5 +80,12 @@ describe('console mode', () => {
     expect(out).toContain('Done by @ana');
     // A week on: the weekly review for the account channel.
     expect(out).toMatch(/\[#acme\] Kept:\n\s+== Weekly review: Acme/);
+  });
+
+  it('shows fair use’s slow-down to the person who sent one change too many', async () => {
+    const out = await session(['/kept account add Initech', '/kept account add Umbrella', ':quit'], { KEPT_PERSON_WRITES_PER_MINUTE: '1', KEPT_QUEUE_PREFIX: `${prefix}-fair` });
+    expect(out).toContain('Created Initech');
+    expect(out).toMatch(/\[only you\] Kept:\n\s+:hourglass: Slow down: that is more than 1 change from you in a minute/);
+    expect(out).not.toContain('Created Umbrella');
   });
 });

@@ -1,4 +1,4 @@
-import { type Message, message, section } from './format.js';
+import { type MdValue, type Message, joinMd, message, section } from './format.js';
 
 const COMMIT_HELP = [
   '*Record a commitment* (who owes what to whom, by when)',
@@ -40,17 +40,18 @@ const KEPT_HELP = [
   '• `/kept help`: this list',
 ];
 
-export function commitHelp(intro?: string): Message {
+/** `intro` is escaped unless it is Mrkdwn (it may quote what the person typed). */
+export function commitHelp(intro?: MdValue): Message {
   const lines = intro ? [intro, '', ...COMMIT_HELP] : COMMIT_HELP;
-  return message('How to use /commit', [section(lines.join('\n'))]);
+  return message('How to use /commit', [section(joinMd(lines, '\n'))]);
 }
 
-export function touchHelp(intro?: string): Message {
+export function touchHelp(intro?: MdValue): Message {
   const lines = intro ? [intro, '', ...TOUCH_HELP] : TOUCH_HELP;
-  return message('How to use /touch', [section(lines.join('\n'))]);
+  return message('How to use /touch', [section(joinMd(lines, '\n'))]);
 }
 
-export function keptHelp(intro?: string): Message {
-  const body = [...(intro ? [intro, ''] : []), ...KEPT_HELP].join('\n');
+export function keptHelp(intro?: MdValue): Message {
+  const body = joinMd([...(intro ? [intro, ''] : []), ...KEPT_HELP], '\n');
   return message('Kept commands', [section(body), section(COMMIT_HELP.join('\n')), section(TOUCH_HELP.join('\n'))]);
 }

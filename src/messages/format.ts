@@ -70,11 +70,6 @@ export function joinMd(parts: readonly MdValue[], separator: MdValue = ''): Mrkd
   return trusted(parts.map(piece).join(piece(separator)));
 }
 
-/** Mrkdwn or a plain string (escaped) → the text to send. */
-export function mrkdwnOf(text: MdValue): string {
-  return piece(text);
-}
-
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : text.slice(0, max - 1) + '…';
 }

@@ -25,6 +25,7 @@ import type { AccountOverview } from '../../src/services/overview.js';
 import type { Refusal } from '../../src/services/permissions.js';
 import type { PromptPayload } from '../../src/services/prompts.js';
 import { rateOf } from '../../src/services/reliability.js';
+import { liveMarkup as liveMarkupOf, textsOf } from '../helpers/slack-markup.js';
 import type { TimelineEntry, TouchFull } from '../../src/services/touches.js';
 
 const { md, mention, channel, esc } = format;
@@ -36,62 +37,11 @@ const PEOPLE = ['U0OWNER', 'U0MAKER', 'U0ACTOR', 'W0ADMIN'];
 /** Channels Slack gave Kept. */
 const CHANNELS = ['C0ACME'];
 
-const ALLOWED = [
-  /^<@([UW][A-Z0-9_]+)>/, // a person (checked against PEOPLE below)
-  /^<#([CGD][A-Z0-9_]+)>/, // a channel (checked against CHANNELS)
-  /^<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>/, // Kept's dates
-];
-
-/** Every `<…>` Slack would parse in mrkdwn or `text` that Kept did not put there itself. */
-function liveMarkup(text: string): string[] {
-  const bad: string[] = [];
-  for (let i = text.indexOf('<'); i !== -1; i = text.indexOf('<', i + 1)) {
-    const rest = text.slice(i);
-    const ok = ALLOWED.some((re) => {
-      const m = re.exec(rest);
-      if (!m) return false;
-      if (m[1] && rest.startsWith('<@')) return PEOPLE.includes(m[1]);
-      if (m[1] && rest.startsWith('<#')) return CHANNELS.includes(m[1]);
-      return true;
-    });
-    if (!ok) bad.push(rest.slice(0, 40));
-  }
-  return bad;
-}
+const KNOWN = { people: PEOPLE, channels: CHANNELS };
+const liveMarkup = (text: string) => liveMarkupOf(text, KNOWN);
 
 const ENTITIES = ['&lt;', '&gt;', '&amp;'];
 const count = (s: string, needle: string) => s.split(needle).length - 1;
-
-interface Found {
-  parsed: string[];
-  plain: string[];
-}
-
-/** The message's `text` and every mrkdwn text object are parsed by Slack; plain_text objects are not. */
-function textsOf(value: unknown, found: Found = { parsed: [], plain: [] }, key = ''): Found {
-  if (typeof value === 'string') {
-    if (key === 'text') found.parsed.push(value); // a message's top-level fallback
-    return found;
-  }
-  if (Array.isArray(value)) {
-    for (const v of value) textsOf(v, found);
-    return found;
-  }
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') {
-      (o.type === 'mrkdwn' ? found.parsed : found.plain).push(o.text);
-      return found;
-    }
-    for (const [k, v] of Object.entries(o)) {
-      // Values sent back to Kept (button values, metadata) are never shown; initial_value is the
-      // person's own text, put back into a field as typed.
-      if (k === 'value' || k === 'private_metadata' || k === 'initial_value' || k === 'action_id' || k === 'block_id') continue;
-      textsOf(v, found, k);
-    }
-  }
-  return found;
-}
 
 function check(result: unknown, inputs: string[]): void {
   const { parsed, plain } = textsOf(result);

@@ -36,7 +36,8 @@ const KEPT_HELP = [
   '• `/kept digest preview` (only you see it) · `/kept digest off`',
   '*Settings*',
   '• `/kept settings`: show · `/kept settings cadence strategic 7` · `/kept settings warning 20%`',
-  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00` · `/kept settings admins @li @sam`',
+  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00` · `/kept settings admins @li @sam` (changing settings is for Kept admins: Slack’s admins until some are named)',
+  '• `/kept settings history`: who changed settings, accounts, channel links and digests',
   '• `/kept help`: this list',
 ];
 

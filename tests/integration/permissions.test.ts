@@ -7,6 +7,8 @@ import { eventually, startKept, type Kept } from '../helpers/kept.js';
 import { blockAction, viewSubmission } from '../helpers/slack-requests.js';
 
 let kept: Kept;
+/** Generous: the machine may be busy, and the first request of a workspace is the slowest. */
+const WAIT_MS = 10_000;
 const A = 'T0001';
 const B = 'T0002';
 
@@ -37,7 +39,7 @@ afterAll(() => kept?.close());
 async function send(command: string, text: string, user: string, channel = 'CACME', team = A): Promise<string> {
   kept.clock.advance(1000); // each change its own moment, so the trail has an order
   await kept.command({ command, text, user_id: user, channel_id: channel, team_id: team });
-  return JSON.stringify((await kept.lastResponse()).body);
+  return JSON.stringify((await kept.lastResponse(WAIT_MS)).body);
 }
 const kept_ = (text: string, user: string, channel = 'CACME', team = A) => send('/kept', text, user, channel, team);
 const commit = (text: string, user: string, channel = 'CACME', team = A) => send('/commit', text, user, channel, team);
@@ -59,14 +61,14 @@ async function click(actionId: string, user: string, o: { value?: string; option
     }),
   );
   if (o.answer === false) return '';
-  return JSON.stringify((await kept.slack.waitForResponse((r) => r.id === id)).body);
+  return JSON.stringify((await kept.slack.waitForResponse((r) => r.id === id, WAIT_MS)).body);
 }
 
 /** A modal submission (forged by whoever sends it); refusals arrive as a DM. */
 async function submit(callbackId: string, user: string, commitmentId: string, values: Record<string, unknown>): Promise<void> {
   await kept.interact(viewSubmission({ callbackId, userId: user, teamId: A, privateMetadata: JSON.stringify({ commitmentId, timeZone: 'Europe/Berlin', message: null }), values: values as never }));
 }
-const dmTo = (user: string, contains: string) => kept.slack.waitFor('chat.postMessage', (a) => a.channel === user && JSON.stringify(a).includes(contains));
+const dmTo = (user: string, contains: string) => kept.slack.waitFor('chat.postMessage', (a) => a.channel === user && JSON.stringify(a).includes(contains), WAIT_MS);
 
 function expectRefusal(answer: string, ...whoMay: string[]): void {
   expect(answer).toContain(':no_entry: Only ');
@@ -79,7 +81,7 @@ let made = 0;
 async function newCommitment(): Promise<{ id: string; number: number }> {
   const title = `Deliverable ${++made}`;
   await kept.command({ text: `acme: ${title} by Friday`, user_id: OWNER, channel_id: 'CACME', team_id: A }); // announced in the channel, no private answer
-  return eventually(() => kept.db.commitment.findFirst({ where: { title }, select: { id: true, number: true } }));
+  return eventually(() => kept.db.commitment.findFirst({ where: { title }, select: { id: true, number: true } }), WAIT_MS);
 }
 const statusOf = async (id: string) => (await kept.db.commitment.findUniqueOrThrow({ where: { id } })).status;
 const eventsOf = async (id: string) => (await kept.db.commitmentEvent.findMany({ where: { commitmentId: id }, orderBy: { at: 'asc' } })).map((e) => e.kind);
@@ -128,7 +130,7 @@ describe('a commitment: its owner, who recorded it, the account owner, Kept admi
     expectRefusal(JSON.stringify(await dmTo(STRANGER, 'Only')), OWNS_C);
     await submit('reassign_modal', STRANGER, c.id, { owner: { value: { type: 'users_select', selected_user: STRANGER } } });
     await submit('drop_modal', STRANGER, c.id, { reason: { value: { type: 'plain_text_input', value: 'Mine now' } } });
-    await eventually(() => kept.slack.callsTo('chat.postMessage').filter((a) => a.channel === STRANGER).length === 3);
+    await eventually(() => kept.slack.callsTo('chat.postMessage').filter((a) => a.channel === STRANGER).length === 3, WAIT_MS);
     const after = await kept.db.commitment.findUniqueOrThrow({ where: { id: c.id }, include: { owner: true } });
     expect(after).toMatchObject({ status: 'open', dueAt: after.originalDueAt });
     expect(after.owner.slackUserId).toBe(OWNER);
@@ -138,15 +140,15 @@ describe('a commitment: its owner, who recorded it, the account owner, Kept admi
   it('the owner and an admin may reschedule, reassign and drop', async () => {
     const c = await newCommitment();
     await submit('reassign_modal', ADMIN, c.id, { owner: { value: { type: 'users_select', selected_user: STRANGER } } });
-    await eventually(async () => (await eventsOf(c.id)).includes('reassigned'));
+    await eventually(async () => (await eventsOf(c.id)).includes('reassigned'), WAIT_MS);
     // Now the stranger owns it, and so may act on it; the recorder still may too.
     await submit('drop_modal', OWNER, c.id, { reason: { value: { type: 'plain_text_input', value: 'Not needed' } } });
-    await eventually(async () => (await statusOf(c.id)) === 'dropped');
+    await eventually(async () => (await statusOf(c.id)) === 'dropped', WAIT_MS);
   });
 
   it('recording a commitment is open to every member', async () => {
     await kept.command({ text: 'acme: Stranger promise by Friday', user_id: STRANGER, channel_id: 'CACME', team_id: A });
-    await eventually(() => kept.db.commitment.findFirst({ where: { title: 'Stranger promise' } }));
+    await eventually(() => kept.db.commitment.findFirst({ where: { title: 'Stranger promise' } }), WAIT_MS);
   });
 });
 
@@ -207,13 +209,13 @@ describe('an account: its owner and Kept admins', () => {
     expect(await click('snooze_cadence', OWNER, { value: a.id })).toMatch(/Snoozed|before the snooze would end/);
     kept.slack.reset();
     await click('log_touch', STRANGER, { value: a.id, answer: false });
-    await kept.slack.waitFor('views.open', (x) => x.view.callback_id === 'touch_modal');
+    await kept.slack.waitFor('views.open', (x) => x.view.callback_id === 'touch_modal', WAIT_MS);
   });
 
   it('adding a key contact and logging a touch are open to every member', async () => {
     expect(await kept_('contact add acme "Dana Smith" cfo', STRANGER)).toContain('Added *Dana Smith*');
     await kept.command({ command: '/touch', text: 'acme call with Dana: all good', user_id: STRANGER, channel_id: 'CACME', team_id: A });
-    await eventually(() => kept.db.touch.findFirst({ where: { summary: 'all good' } }));
+    await eventually(() => kept.db.touch.findFirst({ where: { summary: 'all good' } }), WAIT_MS);
   });
 });
 
@@ -321,7 +323,7 @@ describe('workspace settings: Kept admins only', () => {
 describe('a second workspace', () => {
   it('keeps its own owners and admins: workspace A’s Kept admin and Slack admin are strangers in B', async () => {
     await kept.command({ text: 'gamma: Deliver B by Friday', user_id: B_OWNER, channel_id: 'CGAMMA', team_id: B });
-    const c = await eventually(() => kept.db.commitment.findFirst({ where: { title: 'Deliver B' } }));
+    const c = await eventually(() => kept.db.commitment.findFirst({ where: { title: 'Deliver B' } }), WAIT_MS);
     expect(await kept_(`settings admins <@${KEPT_ADMIN}|k>`, ADMIN)).toContain(`<@${KEPT_ADMIN}>`); // named in A only
     expectRefusal(await commit(`done C-${c.number}`, KEPT_ADMIN, 'CGAMMA', B), `<@${B_OWNER}> (the owner, who recorded it, the account owner)`, SLACK_ADMINS);
     expectRefusal(await kept_('settings hours 00:00-00:01', KEPT_ADMIN, 'CGAMMA', B), SLACK_ADMINS);

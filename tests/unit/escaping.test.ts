@@ -258,7 +258,7 @@ describe('user text in what Kept sends', () => {
       }),
       { seed: 20261203, numRuns: 100 },
     );
-  });
+  }, 60_000); // a hundred runs through every builder: seconds, more on a busy machine
 
   it('the /touch form takes no < or > in “Others”, so a typed <@U999> can never be stored as a colleague', () => {
     const values = (others: string) => ({

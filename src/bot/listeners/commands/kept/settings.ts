@@ -52,7 +52,7 @@ export async function settingsCommand(deps: ListenerDeps, actor: Actor, text: st
   } else if (admins) {
     const ids = /^none$/i.test(admins[1]!.trim()) ? [] : admins[1]!.split(/\s+/).map((m) => parseMention(m)?.id);
     if (ids.some((id) => !id)) throw new UserError('Name Kept admins with mentions, like `admins @li @sam`, or `admins none`.');
-    next = await updateSettings(deps.db, actor.workspace.id, { adminSlackIds: ids as string[] }, by);
+    next = await updateSettings(deps.db, actor.workspace.id, { adminSlackIds: [...new Set(ids as string[])] }, by);
   } else {
     throw new UserError('Write `/kept settings cadence strategic 7`, `warning 20%`, `prompt renewal off`, `hours 09:00-18:00` or `admins @li @sam`.');
   }

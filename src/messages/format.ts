@@ -109,7 +109,7 @@ export function channel(channelId: string): Mrkdwn {
 export function slackDate(at: Date, fallbackZone: string): Mrkdwn {
   const unix = Math.floor(at.getTime() / 1000);
   const fallback = DateTime.fromJSDate(at, { zone: fallbackZone }).toFormat("ccc d LLL yyyy HH:mm ZZZZ");
-  return trusted(`<!date^${unix}^{date_short_pretty} {time}|${escapeText(fallback).replace(/\|/g, '/')}>`);
+  return trusted(`<!date^${unix}^{date_short_pretty} {time}|${escapeText(fallback)}>`);
 }
 
 /** Plain-text date for fallback text and plain_text fields, in a given zone. */

@@ -1,7 +1,7 @@
 // Posting the outcome of a command where the team sees it, or privately when Kept cannot post there.
 import { ErrorCode, type WebClient } from '@slack/web-api';
 import { replyPrivately, type ReplyTarget } from './reply.js';
-import { type Message, section } from '../messages/format.js';
+import { type Message, message, section } from '../messages/format.js';
 
 const CANNOT_POST = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
@@ -26,16 +26,17 @@ export async function announce(
   } catch (err) {
     const e = err as { code?: string; data?: { error?: string } };
     if (e.code !== ErrorCode.PlatformError || !CANNOT_POST.has(e.data?.error ?? '')) throw err;
-    await replyPrivately(client, replyTo, {
-      text: `${saved}, but I cannot post in this channel.`,
-      blocks: [
+    await replyPrivately(
+      client,
+      replyTo,
+      message(`${saved}, but I cannot post in this channel.`, [
         section(
           `:floppy_disk: ${saved}, but I cannot post in this channel (${e.data?.error}). ` +
             'Invite me with `/invite @Kept` so the team sees it here; until then only you see this.',
         ),
         ...msg.blocks,
-      ],
-    });
+      ]),
+    );
     return null;
   }
 }

@@ -44,16 +44,17 @@ export async function openCommitModal(
     await client.views.open({ trigger_id: triggerId, view: commitModal(prefill, meta) });
   } catch (err) {
     const value = JSON.stringify({ prefill: { ...prefill, notes: undefined, problems: undefined }, meta }).slice(0, LIMITS.buttonValue);
-    await replyPrivately(client, replyTo, {
-      text: 'Open the commitment form',
-      blocks: [
+    await replyPrivately(
+      client,
+      replyTo,
+      message('Open the commitment form', [
         section(`${(prefill.problems ?? []).join(' ')} Finish it in the form.`.trim()),
         {
           type: 'actions',
           elements: [{ type: 'button', action_id: ACTIONS.openCommitModal, text: { type: 'plain_text', text: 'Open the form' }, value: value.length < LIMITS.buttonValue ? value : JSON.stringify({ prefill: {}, meta }) }],
         },
-      ],
-    });
+      ]),
+    );
     deps.logger.warn('views.open failed; offered a button instead:', (err as Error).message);
   }
 }

@@ -1,14 +1,14 @@
 // What every commitment button shares: who may act, and updating the clicked message in place.
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
-import { getCommitment, mayChange, reference, type CommitmentFull } from '../services/commitments.js';
+import { getCommitment, reference, type CommitmentFull } from '../services/commitments.js';
 import { UserError } from '../services/errors.js';
-import { readSettings } from '../services/settings.js';
+import { commitmentPolicy } from '../services/permissions.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import type { Actor } from './people.js';
 import { commitmentActions, commitmentMessage } from '../messages/commitment.js';
 import type { ActionMeta } from '../messages/commitment-modals.js';
-import { context, mention } from '../messages/format.js';
+import { type Mrkdwn, context, message } from '../messages/format.js';
 
 interface ClickBody {
   team?: { id: string } | null;
@@ -29,13 +29,7 @@ export async function actorOf(deps: ListenerDeps, body: Pick<ClickBody, 'team' |
 export async function commitmentFor(deps: ListenerDeps, actor: Actor, commitmentId: string): Promise<CommitmentFull> {
   const c = await getCommitment(deps.db, commitmentId);
   if (!c || c.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
-  const ws = await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id }, select: { settings: true } });
-  if (!mayChange(c, actor.user, readSettings(ws.settings).adminSlackIds)) {
-    const account = c.account.ownerId ? ' or the account owner' : '';
-    throw new UserError(
-      `Only ${mention(c.owner.slackUserId)} (the owner), ${mention(c.createdBy.slackUserId)} (who recorded it)${account} or a Kept admin can change ${reference(c)}. Nothing was changed.`,
-    );
-  }
+  await deps.directory.authorize(actor, commitmentPolicy(c));
   return c;
 }
 
@@ -55,7 +49,7 @@ export async function refreshMessage(
   client: WebClient,
   ref: ActionMeta['message'],
   c: CommitmentFull,
-  note: string,
+  note: Mrkdwn,
   currentBlocks?: unknown[],
 ): Promise<void> {
   if (!ref) return;
@@ -72,5 +66,5 @@ export async function refreshMessage(
     (b as { block_id?: string }).block_id === `commitment:${c.id}` ? [context(note), ...(c.status === 'open' ? [commitmentActions(c)] : [])] : [b],
   );
   // Block ids must stay unique: the state note takes none.
-  await client.chat.update({ channel: ref.channel, ts: ref.ts, text: `${reference(c)} updated`, blocks });
+  await client.chat.update({ channel: ref.channel, ts: ref.ts, ...message(`${reference(c)} updated`, blocks) });
 }

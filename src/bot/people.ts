@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { User, Workspace } from '../../generated/prisma/client.js';
+import { authorize, type Policy } from '../services/permissions.js';
 import { ensureUser, type ProfileSource } from '../services/users.js';
 import { ensureWorkspace } from '../services/workspaces.js';
 
@@ -32,7 +33,7 @@ export class Directory {
   /** Team id → workspace row. Only its id is relied on; settings are read fresh where they matter. */
   private readonly workspaces = new Map<string, Workspace>();
   private readonly users = new Map<string, { user: Promise<User>; at: number }>();
-  private readonly profiles: ProfileSource;
+  readonly profiles: ProfileSource;
 
   constructor(
     private readonly db: Db,
@@ -68,6 +69,16 @@ export class Directory {
   async actor(teamId: string, slackUserId: string): Promise<Actor> {
     const workspace = await this.workspace(teamId);
     return { workspace, user: await this.user(workspace.id, slackUserId) };
+  }
+
+  /**
+   * Refuses (NotAllowed, a UserError that says who may) unless the actor may act under every
+   * policy: the one permission model, services/permissions.ts. A profile re-read on the way
+   * replaces the cached one.
+   */
+  async authorize(actor: Actor, ...policies: Policy[]): Promise<void> {
+    const user = await authorize({ db: this.db, clock: this.clock, profiles: this.profiles }, actor.workspace.id, actor.user, ...policies);
+    if (user !== actor.user) this.users.set(`${actor.workspace.id}|${user.slackUserId}`, { user: Promise.resolve(user), at: Date.now() });
   }
 }
 

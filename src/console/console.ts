@@ -15,7 +15,7 @@ import { SlackSender } from '../jobs/slack-sender.js';
 import { startWorkers } from '../jobs/worker.js';
 import { createLogger } from '../logger.js';
 import { isValidTimeZone } from '../services/time.js';
-import { LocalSlack, type Posted } from './local-slack.js';
+import { LocalSlack, type ConsoleUser, type Posted } from './local-slack.js';
 import { render, type Choice } from './render.js';
 
 const TEAM = 'T_CONSOLE';
@@ -72,7 +72,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   const prefix = `${config.KEPT_QUEUE_PREFIX}-console`;
 
   const systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  let me = { id: 'U_YOU', name: 'you', tz: isValidTimeZone(systemZone) ? systemZone : 'UTC' };
+  let me: ConsoleUser = { id: 'U_YOU', name: 'you', tz: isValidTimeZone(systemZone) ? systemZone : 'UTC', owner: true };
   let channel = { id: 'C_GENERAL', name: 'general' };
   const names = new Map<string, string>([['U_YOU', 'you'], ['C_GENERAL', 'general'], ['U_KEPT', 'Kept']]);
   const nameOf = (id: string) => names.get(id) ?? names.get(id.replace(/^D/, '')) ?? id;

@@ -8,6 +8,8 @@ export interface ConsoleUser {
   id: string;
   name: string;
   tz: string;
+  /** The workspace owner (the person at the terminal, before any :as): a Kept admin until admins are named. */
+  owner?: boolean;
 }
 
 export type Posted =
@@ -79,7 +81,7 @@ export class LocalSlack {
       case 'users.info': {
         const u = this.users.get(String(args.user));
         if (!u) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: u.id, name: u.name, real_name: u.name, tz: u.tz, is_admin: false, is_owner: false, profile: { display_name: u.name } } };
+        return { ok: true, user: { id: u.id, name: u.name, real_name: u.name, tz: u.tz, is_admin: false, is_owner: u.owner === true, profile: { display_name: u.name } } };
       }
       case 'chat.postMessage': {
         const ts = this.ts();

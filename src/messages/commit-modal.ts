@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ACCOUNT_NAME_MAX } from '../services/accounts.js';
 import { COMMITMENT_LIMITS, validateCommitment } from '../services/commitments.js';
 import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from './ids.js';
-import { LIMITS, context, esc, modal, truncate } from './format.js';
+import { LIMITS, context, joinMd, md, modal, truncate } from './format.js';
 import type { StateValues } from './format.js';
 
 export interface CommitPrefill {
@@ -31,7 +31,7 @@ const DIRECTIONS = { ours: 'We owe the customer', theirs: 'The customer owes us'
 
 export function commitModal(p: CommitPrefill, meta: CommitModalMeta): View {
   const blocks: KnownBlock[] = [];
-  if (p.problems?.length) blocks.push(context(p.problems.map((x) => `:information_source: ${esc(x)}`).join('\n')));
+  if (p.problems?.length) blocks.push(context(joinMd(p.problems.map((x) => md`:information_source: ${x}`), '\n')));
   blocks.push(
     {
       type: 'input',

@@ -3,7 +3,7 @@ import type { View } from '@slack/types';
 import { z } from 'zod';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../services/commitments.js';
 import { VIEWS } from './ids.js';
-import { context, esc, modal } from './format.js';
+import { context, md, mention, modal } from './format.js';
 
 /** Where the clicked message is, so the submission can update it in place. */
 export const messageRef = z.object({ channel: z.string(), ts: z.string(), multi: z.boolean() }).nullable();
@@ -14,14 +14,14 @@ const plain = (text: string) => ({ type: 'plain_text' as const, text });
 
 export function reassignModal(c: CommitmentFull, meta: ActionMeta): View {
   return modal(VIEWS.reassignModal, 'Reassign', meta, [
-      context(`*${reference(c)}* · ${esc(c.title)} · now owned by <@${c.owner.slackUserId}>`),
+      context(md`*${reference(c)}* · ${c.title} · now owned by ${mention(c.owner.slackUserId)}`),
       { type: 'input', block_id: 'owner', label: plain('New owner'), element: { type: 'users_select', action_id: 'value' } },
     ], 'Reassign');
 }
 
 export function dropModal(c: CommitmentFull, meta: ActionMeta): View {
   return modal(VIEWS.dropModal, 'Drop commitment', meta, [
-      context(`Drop *${reference(c)}* · ${esc(c.title)}? It stays in the history as dropped, and no more reminders are sent.`),
+      context(md`Drop *${reference(c)}* · ${c.title}? It stays in the history as dropped, and no more reminders are sent.`),
       {
         type: 'input',
         block_id: 'reason',

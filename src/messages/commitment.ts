@@ -3,21 +3,21 @@ import type { KnownBlock } from '@slack/types';
 import type { CommitmentFull, LastChange } from '../services/commitments.js';
 import { reference } from '../services/commitments.js';
 import { ACTIONS } from './ids.js';
-import { LIMITS, type Message, context, esc, mention, message, plainDate, section, slackDate } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, md, mention, message, plainDate, section, slackDate } from './format.js';
 import { button } from './format.js';
 
 /** "<@maria> owes *Acme*" or "*Acme* owes us", and the plain-text twin for the fallback. */
-function whoOwes(c: CommitmentFull): { rich: string; plain: string } {
-  const account = esc(c.account.name);
+function whoOwes(c: CommitmentFull): { rich: Mrkdwn; plain: string } {
+  const account = c.account.name;
   return c.direction === 'ours'
-    ? { rich: `${mention(c.owner.slackUserId)} owes *${account}*`, plain: `${c.owner.displayName} owes ${c.account.name}` }
-    : { rich: `*${account}* owes us`, plain: `${c.account.name} owes us` };
+    ? { rich: md`${mention(c.owner.slackUserId)} owes *${account}*`, plain: `${c.owner.displayName} owes ${c.account.name}` }
+    : { rich: md`*${account}* owes us`, plain: `${c.account.name} owes us` };
 }
 
-export function commitmentLine(c: CommitmentFull, now: Date): string {
+export function commitmentLine(c: CommitmentFull, now: Date): Mrkdwn {
   const overdue = c.status === 'open' && c.dueAt < now ? ' · :warning: *overdue*' : '';
-  const follow = c.direction === 'theirs' ? ` · ${mention(c.owner.slackUserId)} follows up` : '';
-  return `*${reference(c)}* · ${whoOwes(c).rich}: ${esc(c.title)}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
+  const follow = c.direction === 'theirs' ? md` · ${mention(c.owner.slackUserId)} follows up` : '';
+  return md`*${reference(c)}* · ${whoOwes(c).rich}: ${c.title}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
 }
 
 export const SNOOZE_CHOICES = { '1d': '1 day', '3d': '3 days', nextweek: 'Next week' } as const;
@@ -53,11 +53,11 @@ export function commitmentActions(c: { id: string; direction: string }): KnownBl
 }
 
 /** The announcement of a commitment, with its buttons while open; `note` says what last happened. */
-export function commitmentMessage(c: CommitmentFull, now: Date, note?: string): Message {
+export function commitmentMessage(c: CommitmentFull, now: Date, note?: Mrkdwn): Message {
   const who = whoOwes(c);
   const blocks: KnownBlock[] = [section(commitmentLine(c, now))];
-  if (c.notes) blocks.push(context(esc(c.notes)));
-  blocks.push(context(note ?? `Recorded by ${mention(c.createdBy.slackUserId)} with Kept`));
+  if (c.notes) blocks.push(context(c.notes));
+  blocks.push(context(note ?? md`Recorded by ${mention(c.createdBy.slackUserId)} with Kept`));
   if (c.status === 'open') blocks.push(commitmentActions(c));
   return message(`${reference(c)}: ${who.plain}: “${c.title}” by ${plainDate(c.dueAt, c.dueTimeZone)}`, blocks);
 }
@@ -67,24 +67,24 @@ export function commitmentDoneMessage(c: CommitmentFull, by: string, at: Date): 
   const onTime = c.completedAt && c.completedAt <= c.originalDueAt ? 'on time' : 'late';
   const verb = c.direction === 'ours' ? 'Done' : 'Received';
   return message(`${reference(c)} ${verb.toLowerCase()}: “${c.title}”`, [
-    section(`:white_check_mark: ~${reference(c)} · ${whoOwes(c).rich}: ${esc(c.title)}~`),
-    context(`${verb} by ${mention(by)} ${slackDate(at, c.dueTimeZone)} · ${onTime}`),
+    section(md`:white_check_mark: ~${reference(c)} · ${whoOwes(c).rich}: ${c.title}~`),
+    context(md`${verb} by ${mention(by)} ${slackDate(at, c.dueTimeZone)} · ${onTime}`),
   ]);
 }
 
-export function alreadyChanged(c: CommitmentFull, last: LastChange | null): string {
+export function alreadyChanged(c: CommitmentFull, last: LastChange | null): Mrkdwn {
   const state = c.status === 'done' ? 'marked done' : c.status === 'dropped' ? 'dropped' : `is ${c.status}`;
-  const who = last?.actorSlackId ? ` by ${mention(last.actorSlackId)}` : '';
-  const when = last ? ` ${slackDate(last.at, c.dueTimeZone)}` : '';
-  return `${reference(c)} was already ${state}${who}${when}. Nothing changed.`;
+  const who = last?.actorSlackId ? md` by ${mention(last.actorSlackId)}` : '';
+  const when = last ? md` ${slackDate(last.at, c.dueTimeZone)}` : '';
+  return md`${reference(c)} was already ${state}${who}${when}. Nothing changed.`;
 }
 
 /** An ephemeral list; never over Slack's block limit, and says how many were left out. */
 export function commitmentList(title: string, items: CommitmentFull[], total: number, now: Date, emptyHint: string): Message {
-  if (items.length === 0) return message(`${title}: nothing open.`, [section(`*${esc(title)}*\nNothing open. ${emptyHint}`)]);
+  if (items.length === 0) return message(`${title}: nothing open.`, [section(md`*${title}*\nNothing open. ${emptyHint}`)]);
   const room = LIMITS.messageBlocks - 3;
   const shown = items.slice(0, room);
-  const blocks: KnownBlock[] = [section(`*${esc(title)}* (${total} open)`), ...shown.map((c) => section(commitmentLine(c, now)))];
+  const blocks: KnownBlock[] = [section(md`*${title}* (${total} open)`), ...shown.map((c) => section(commitmentLine(c, now)))];
   if (total > shown.length) blocks.push(context(`and ${total - shown.length} more, due later. Narrow the list with \`/commit list <account>\` or \`/commit list @person\`.`));
   const text = `${title}: ${shown.map((c) => `${reference(c)} ${c.title}`).join('; ')}`;
   return message(text, blocks);

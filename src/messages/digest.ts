@@ -6,52 +6,52 @@ import { ROLE_LABEL } from '../services/contacts.js';
 import type { AccountReview, Digest, DigestItem } from '../services/digest.js';
 import { formatRate } from '../services/reliability.js';
 import { commitmentActions } from './commitment.js';
-import { LIMITS, type Message, context, esc, mention, section, slackDate, truncate } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, section, slackDate, truncate, truncateMd } from './format.js';
 import { STATUS_LABEL } from './touch.js';
 
 /** Room kept under Slack's ~13,000-character payload limit. */
 const MAX_PAYLOAD = 11_000;
 
-function itemLine(i: DigestItem): string {
-  const who = i.direction === 'ours' ? `${mention(i.ownerSlackId)} owes` : `customer owes (${mention(i.ownerSlackId)} follows up)`;
-  return `*C-${i.number}* ${esc(i.title)} · ${who} · due ${slackDate(i.dueAt, i.dueTimeZone)}`;
+function itemLine(i: DigestItem): Mrkdwn {
+  const who = i.direction === 'ours' ? md`${mention(i.ownerSlackId)} owes` : md`customer owes (${mention(i.ownerSlackId)} follows up)`;
+  return md`*C-${i.number}* ${i.title} · ${who} · due ${slackDate(i.dueAt, i.dueTimeZone)}`;
 }
 
 /** Splits lines into sections of at most 3,000 characters. */
-function sections(lines: string[]): KnownBlock[] {
+function sections(lines: Mrkdwn[]): KnownBlock[] {
   const out: KnownBlock[] = [];
-  let current = '';
-  for (const line of lines.map((l) => truncate(l, LIMITS.sectionText - 100))) {
-    if (current && current.length + line.length + 1 > LIMITS.sectionText - 100) {
+  let current: Mrkdwn | null = null;
+  for (const line of lines.map((l) => truncateMd(l, LIMITS.sectionText - 100))) {
+    if (current && current.text.length + line.text.length + 1 > LIMITS.sectionText - 100) {
       out.push(section(current));
-      current = '';
+      current = null;
     }
-    current = current ? `${current}\n${line}` : line;
+    current = current ? md`${current}\n${line}` : line;
   }
   if (current) out.push(section(current));
   return out;
 }
 
 function accountUnits(r: AccountReview, zone: string): KnownBlock[][] {
-  const lines = [
-    `*${esc(r.name)}* · ${r.tier} · ${r.ownerSlackId ? mention(r.ownerSlackId) : 'no owner'} · ${STATUS_LABEL[r.status]}`,
-    `Touches this week: ${r.touchesThisWeek} (cadence every ${r.intervalDays} days; next due ${r.nextDueAt ? slackDate(r.nextDueAt, zone) : '—'})`,
-    `Delivered this week: ${r.delivered.thisWeek}${r.delivered.thisWeek ? ` (${r.delivered.onTimeThisWeek} on time)` : ''} · on time 4 weeks ${formatRate(r.onTime4)}, 12 weeks ${formatRate(r.onTime12)}`,
+  const lines: Mrkdwn[] = [
+    md`*${r.name}* · ${r.tier} · ${r.ownerSlackId ? mention(r.ownerSlackId) : 'no owner'} · ${STATUS_LABEL[r.status]}`,
+    md`Touches this week: ${r.touchesThisWeek} (cadence every ${r.intervalDays} days; next due ${r.nextDueAt ? slackDate(r.nextDueAt, zone) : '—'})`,
+    md`Delivered this week: ${r.delivered.thisWeek}${r.delivered.thisWeek ? ` (${r.delivered.onTimeThisWeek} on time)` : ''} · on time 4 weeks ${formatRate(r.onTime4)}, 12 weeks ${formatRate(r.onTime12)}`,
   ];
-  if (r.dueNext7.length) lines.push(`*Due in the next 7 days*`, ...r.dueNext7.map((i) => `• ${itemLine(i)}`));
+  if (r.dueNext7.length) lines.push(md`*Due in the next 7 days*`, ...r.dueNext7.map((i) => md`• ${itemLine(i)}`));
   if (r.renegotiated.length) {
-    lines.push('*Renegotiated this week*', ...r.renegotiated.map((x) => `• *C-${x.number}* ${esc(x.title)}${x.from && x.to ? `: ${slackDate(x.from, zone)} → ${slackDate(x.to, zone)}` : ''}${x.reason ? ` · _${esc(x.reason)}_` : ''}`));
+    lines.push(md`*Renegotiated this week*`, ...r.renegotiated.map((x) => md`• *C-${x.number}* ${x.title}${x.from && x.to ? md`: ${slackDate(x.from, zone)} → ${slackDate(x.to, zone)}` : ''}${x.reason ? md` · _${x.reason}_` : ''}`));
   }
   if (r.negativeTouches.length) {
-    lines.push(':red_circle: *Went badly*', ...r.negativeTouches.map((t) => `• ${t.kind} ${slackDate(t.at, zone)} (${mention(t.loggedBySlackId)}): ${esc(truncate(t.summary, 300))}`));
+    lines.push(md`:red_circle: *Went badly*`, ...r.negativeTouches.map((t) => md`• ${t.kind} ${slackDate(t.at, zone)} (${mention(t.loggedBySlackId)}): ${truncate(t.summary, 300)}`));
   }
-  if (r.renewalInDays !== null) lines.push(`:calendar: Renews in ${r.renewalInDays} days`);
+  if (r.renewalInDays !== null) lines.push(md`:calendar: Renews in ${r.renewalInDays} days`);
   if (r.quietContacts.length) {
-    lines.push(`:mute: Key contacts not touched in ${2 * r.intervalDays} days: ${r.quietContacts.map((c) => `${esc(c.name)}${c.role ? ` (${ROLE_LABEL[c.role]})` : ''}`).join(', ')}`);
+    lines.push(md`:mute: Key contacts not touched in ${2 * r.intervalDays} days: ${joinMd(r.quietContacts.map((c) => `${c.name}${c.role ? ` (${ROLE_LABEL[c.role]})` : ''}`), ', ')}`);
   }
   // Each section is its own unit, so a very long account still splits across messages.
   const [first, ...rest] = sections(lines);
-  const overdue = r.overdue.map((i): KnownBlock[] => [section(`:warning: Overdue: ${itemLine(i)}`), commitmentActions({ id: i.id, direction: i.direction })]);
+  const overdue = r.overdue.map((i): KnownBlock[] => [section(md`:warning: Overdue: ${itemLine(i)}`), commitmentActions({ id: i.id, direction: i.direction })]);
   return [[{ type: 'divider' }, first!], ...rest.map((b) => [b]), ...overdue];
 }
 
@@ -72,7 +72,7 @@ export function digestMessages(d: Digest, o: DigestOptions): Message[] {
     : `On time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)} · ${s.overdueItems} overdue ${s.overdueItems === 1 ? 'item' : 'items'}`;
   const header: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(`${o.title} · week of ${week}`, 150) } },
-    ...(o.lateSince ? [context(`:hourglass: Late: this was due ${slackDate(o.lateSince, o.zone)}; Kept was not running then.`)] : []),
+    ...(o.lateSince ? [context(md`:hourglass: Late: this was due ${slackDate(o.lateSince, o.zone)}; Kept was not running then.`)] : []),
     section(summary),
   ];
   const units = [header, ...d.accounts.flatMap((r) => accountUnits(r, o.zone))];
@@ -93,7 +93,7 @@ export function digestMessages(d: Digest, o: DigestOptions): Message[] {
   const plainSummary = summary.replace(/[*_]/g, '').replace(/<!date\^\d+\^[^|]+\|([^>]+)>/g, '$1').replace(/<@([A-Z0-9]+)>/g, '@$1');
   return pages.map((blocks, i) =>
     i === 0
-      ? { text: truncate(`${o.title} · week of ${week}: ${plainSummary}`, LIMITS.fallbackText), blocks: pages.length > 1 ? [...blocks, context(`Continued in ${pages.length - 1} thread ${pages.length === 2 ? 'reply' : 'replies'}.`)] : blocks }
-      : { text: `${o.title}, continued (${i + 1} of ${pages.length})`, blocks: [context(`${o.title}, continued (${i + 1} of ${pages.length})`), ...blocks] },
+      ? message(`${o.title} · week of ${week}: ${plainSummary}`, pages.length > 1 ? [...blocks, context(`Continued in ${pages.length - 1} thread ${pages.length === 2 ? 'reply' : 'replies'}.`)] : blocks)
+      : message(`${o.title}, continued (${i + 1} of ${pages.length})`, [context(`${o.title}, continued (${i + 1} of ${pages.length})`), ...blocks]),
   );
 }

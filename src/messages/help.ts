@@ -1,4 +1,4 @@
-import { type Message, message, section } from './format.js';
+import { type MdValue, type Message, joinMd, message, section } from './format.js';
 
 const COMMIT_HELP = [
   '*Record a commitment* (who owes what to whom, by when)',
@@ -39,21 +39,23 @@ const KEPT_HELP = [
   '• `/kept export accounts` · `contacts` · `commitments` · `touches` [`since 2026-11-01`] [`account Acme`]: the CSV arrives in your DM',
   '*Settings*',
   '• `/kept settings`: show · `/kept settings cadence strategic 7` · `/kept settings warning 20%`',
-  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00` · `/kept settings admins @li @sam`',
+  '• `/kept settings prompt renewal off` (cadence-due-soon, cadence-overdue, going-dark, commitment-due-soon, commitment-overdue, customer-follow-up, negative-touch, renewal) · `/kept settings hours 09:00-18:00` · `/kept settings admins @li @sam` (changing settings is for Kept admins: Slack’s admins until some are named)',
+  '• `/kept settings history`: who changed settings, accounts, channel links and digests',
   '• `/kept help`: this list',
 ];
 
-export function commitHelp(intro?: string): Message {
+/** `intro` is escaped unless it is Mrkdwn (it may quote what the person typed). */
+export function commitHelp(intro?: MdValue): Message {
   const lines = intro ? [intro, '', ...COMMIT_HELP] : COMMIT_HELP;
-  return message('How to use /commit', [section(lines.join('\n'))]);
+  return message('How to use /commit', [section(joinMd(lines, '\n'))]);
 }
 
-export function touchHelp(intro?: string): Message {
+export function touchHelp(intro?: MdValue): Message {
   const lines = intro ? [intro, '', ...TOUCH_HELP] : TOUCH_HELP;
-  return message('How to use /touch', [section(lines.join('\n'))]);
+  return message('How to use /touch', [section(joinMd(lines, '\n'))]);
 }
 
-export function keptHelp(intro?: string): Message {
-  const body = [...(intro ? [intro, ''] : []), ...KEPT_HELP].join('\n');
+export function keptHelp(intro?: MdValue): Message {
+  const body = joinMd([...(intro ? [intro, ''] : []), ...KEPT_HELP], '\n');
   return message('Kept commands', [section(body), section(COMMIT_HELP.join('\n')), section(TOUCH_HELP.join('\n'))]);
 }

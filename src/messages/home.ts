@@ -8,7 +8,7 @@ import { dueBucket, type DueBucket, type HomeAccount, type HomeData, type HomeLi
 import { formatRate } from '../services/reliability.js';
 import { ACTIONS } from './ids.js';
 import { commitmentLine } from './commitment.js';
-import { LIMITS, context, esc, section, slackDate } from './format.js';
+import { LIMITS, type Mrkdwn, context, md, mrkdwnText, section, slackDate } from './format.js';
 import { STATUS_LABEL } from './touch.js';
 
 /** Items per list on the first page; "Show more" asks for page 2, 3… of that list. */
@@ -59,7 +59,7 @@ const STATUS_WORDS: Record<CadenceStatus, string> = { dark: 'dark', overdue: 'ov
 export const HOME_EMPTY = {
   commitments: 'Nothing you owe is open. Record a promise with `/commit Acme: send the pricing by Friday`, or press *New commitment*.',
   theirs: 'No customer owes you anything right now. When one promises you something, record it with `/commit` and choose *The customer owes us*.',
-  accounts: 'You own no accounts yet. Add one with `/kept account add <name>`, or take one over with `/kept account set <name> owner @you`.',
+  accounts: 'You own no accounts yet. Add one with `/kept account add <name>`, or ask an account’s owner (or a Kept admin) to hand it to you with `/kept account set <name> owner @you`.',
 } as const;
 
 function showMore(list: HomeList, page: number, label: string): KnownBlock {
@@ -83,16 +83,16 @@ export function onTimeText(onTime: HomeData['onTime']): string {
   return `On time: 4 weeks ${formatRate(onTime.weeks4)} · 12 weeks ${formatRate(onTime.weeks12)}`;
 }
 
-function accountLine(a: HomeAccount, zone: string): string {
-  const due = a.nextDueAt ? `Touch due ${slackDate(a.nextDueAt, zone)}` : 'No touch due';
-  const last = a.lastTouchAt ? `last touch ${slackDate(a.lastTouchAt, zone)}` : 'never touched';
-  return `${STATUS_LABEL[a.status]} · *${esc(a.name)}*\n${due} · ${last}`;
+function accountLine(a: HomeAccount, zone: string): Mrkdwn {
+  const due = a.nextDueAt ? md`Touch due ${slackDate(a.nextDueAt, zone)}` : 'No touch due';
+  const last = a.lastTouchAt ? md`last touch ${slackDate(a.lastTouchAt, zone)}` : 'never touched';
+  return md`${STATUS_LABEL[a.status]} · *${a.name}*\n${due} · ${last}`;
 }
 
 function accountBlock(a: HomeAccount, zone: string): KnownBlock {
   return {
     type: 'section',
-    text: { type: 'mrkdwn', text: accountLine(a, zone) },
+    text: mrkdwnText(accountLine(a, zone)),
     accessory: { type: 'button', action_id: ACTIONS.logTouch, text: plain('Log touch'), value: a.id },
   };
 }

@@ -3,25 +3,25 @@ import type { KnownBlock } from '@slack/types';
 import type { PromptPayload } from '../services/prompts.js';
 import { ACTIONS } from './ids.js';
 import { commitmentActions } from './commitment.js';
-import { LIMITS, type Message, context, esc, mention, message, section, slackDate } from './format.js';
+import { LIMITS, type Message, context, md, mention, message, section, slackDate } from './format.js';
 import { button } from './format.js';
 
 type Of<K extends PromptPayload['kind']> = PromptPayload & { kind: K };
 type CommitmentPayload = Of<'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'>;
 
 const when = (iso: string, zone = 'UTC') => slackDate(new Date(iso), zone);
-const ago = (iso: string | null) => (iso ? `last touch ${when(iso)}` : 'no touch logged yet');
+const ago = (iso: string | null) => (iso ? md`last touch ${when(iso)}` : 'no touch logged yet');
 const owner = (p: { ownerSlackId: string | null }) => (p.ownerSlackId ? mention(p.ownerSlackId) : 'the account owner');
 
 function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): KnownBlock[] {
   if (p.kind === 'cadence_due_soon') {
     return [
-      section(`:alarm_clock: *${esc(p.accountName)}*: a touch is due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
+      section(md`:alarm_clock: *${p.accountName}*: a touch is due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
       { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary'), button(ACTIONS.snoozeCadence, 'Snooze 2 days', p.accountId)] },
     ];
   }
   return [
-    section(`:hourglass_flowing_sand: *C-${p.number}* for *${esc(p.accountName)}*: ${esc(p.title)}\nDue ${when(p.dueAt, p.dueTimeZone)}`),
+    section(md`:hourglass_flowing_sand: *C-${p.number}* for *${p.accountName}*: ${p.title}\nDue ${when(p.dueAt, p.dueTimeZone)}`),
     {
       type: 'actions',
       block_id: `commitment:${p.commitmentId}`,
@@ -52,12 +52,12 @@ export function promptMessage(p: PromptPayload): Message {
       return dueSoonDigest([p as Of<'cadence_due_soon'> | Of<'commitment_due_soon'>]);
     case 'cadence_overdue':
       return message(`${p.accountName}: contact cadence missed`, [
-        section(`:red_circle: *${esc(p.accountName)}* is overdue for a touch: due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
+        section(md`:red_circle: *${p.accountName}* is overdue for a touch: due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
         { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
       ]);
     case 'going_dark':
       return message(`Early warning: ${p.accountName} has gone dark`, [
-        section(`:black_circle: *Early warning: ${esc(p.accountName)} has gone dark.* No counted touch for twice the agreed ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
+        section(md`:black_circle: *Early warning: ${p.accountName} has gone dark.* No counted touch for twice the agreed ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
         { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
       ]);
     case 'commitment_overdue':
@@ -65,12 +65,12 @@ export function promptMessage(p: PromptPayload): Message {
       return commitmentPrompt(p);
     case 'negative_touch':
       return message(`Early warning: a ${p.touchKind} with ${p.accountName} went badly`, [
-        section(`:red_circle: *Early warning: ${esc(p.accountName)}.* A ${esc(p.touchKind)} logged by ${mention(p.loggedBySlackId)} ${when(p.occurredAt)} went badly:\n>${esc(p.summary)}`),
-        context(`${owner(p)}: worth a plan before it grows. \`/touch list ${esc(p.accountName)}\` shows the timeline.`),
+        section(md`:red_circle: *Early warning: ${p.accountName}.* A ${p.touchKind} logged by ${mention(p.loggedBySlackId)} ${when(p.occurredAt)} went badly:\n>${p.summary}`),
+        context(md`${owner(p)}: worth a plan before it grows. \`/touch list ${p.accountName}\` shows the timeline.`),
       ]);
     case 'renewal':
       return message(`${p.accountName} renews in ${p.daysBefore} days and contact is thin`, [
-        section(`:calendar: *${esc(p.accountName)} renews in ${p.daysBefore} days* (${p.renewalDate}) and there has been no touch within its ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
+        section(md`:calendar: *${p.accountName} renews in ${p.daysBefore} days* (${p.renewalDate}) and there has been no touch within its ${p.intervalDays}-day cadence (${ago(p.lastTouchAt)}). ${owner(p)}`),
         { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
       ]);
   }
@@ -80,14 +80,13 @@ function commitmentPrompt(p: CommitmentPayload): Message {
   if (p.kind === 'customer_follow_up') {
     return message(`Follow up: ${p.accountName} owes C-${p.number} ${p.title}`, [
       section(
-        `:mailbox_with_no_mail: *${esc(p.accountName)}* still owes *C-${p.number}*: ${esc(p.title)} (due ${when(p.dueAt, p.dueTimeZone)}).\n` +
-          `Worth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
+        md`:mailbox_with_no_mail: *${p.accountName}* still owes *C-${p.number}*: ${p.title} (due ${when(p.dueAt, p.dueTimeZone)}).\nWorth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
       ),
       commitmentActions({ id: p.commitmentId, direction: p.direction }),
     ]);
   }
   return message(`Overdue: C-${p.number} ${p.title} (${p.accountName})`, [
-    section(`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${esc(p.accountName)}*: ${esc(p.title)}\nWas due ${when(p.dueAt, p.dueTimeZone)}. Deliver it, or tell the customer the new date.`),
+    section(md`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${p.accountName}*: ${p.title}\nWas due ${when(p.dueAt, p.dueTimeZone)}. Deliver it, or tell the customer the new date.`),
     commitmentActions({ id: p.commitmentId, direction: p.direction }),
   ]);
 }

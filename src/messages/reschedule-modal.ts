@@ -3,7 +3,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../services/commitments.js';
 import { VIEWS } from './ids.js';
-import { context, esc, modal, slackDate } from './format.js';
+import { context, md, modal, slackDate } from './format.js';
 import type { StateValues } from './format.js';
 
 export { actionMeta as rescheduleMeta, type ActionMeta as RescheduleMeta } from './commitment-modals.js';
@@ -16,7 +16,7 @@ export function rescheduleModal(c: CommitmentFull, meta: RescheduleMeta, title =
   const due = DateTime.fromJSDate(c.dueAt, { zone: meta.timeZone });
   const announceOption = { text: plain('Post an update to the account channel'), value: 'yes' };
   const blocks: KnownBlock[] = [
-    context(`*${reference(c)}* · ${esc(c.title)} · due ${slackDate(c.dueAt, c.dueTimeZone)} (originally ${slackDate(c.originalDueAt, c.dueTimeZone)})`),
+    context(md`*${reference(c)}* · ${c.title} · due ${slackDate(c.dueAt, c.dueTimeZone)} (originally ${slackDate(c.originalDueAt, c.dueTimeZone)})`),
     { type: 'input', block_id: B.date, label: plain('New due date'), element: { type: 'datepicker', action_id: 'value', initial_date: due.toISODate()! } },
     { type: 'input', block_id: B.time, optional: true, label: plain(`Time (${meta.timeZone})`), element: { type: 'timepicker', action_id: 'value', initial_time: due.toFormat('HH:mm') } },
     {

@@ -6,7 +6,7 @@ import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/clien
 import { type CadenceStatus } from '../services/cadence.js';
 import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../services/touches.js';
 import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from './ids.js';
-import { LIMITS, type Message, context, esc, mention, message, modal, section, slackDate, truncate } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, modal, section, slackDate, truncate } from './format.js';
 import type { StateValues } from './format.js';
 
 export const KIND_LABEL: Record<TouchKind, string> = {
@@ -39,20 +39,25 @@ export const STATUS_LABEL: Record<CadenceStatus, string> = {
   dark: ':black_circle: dark',
 };
 
-function who(participants: string[], contacts: string[]): string {
-  const names = [...contacts.map(esc), ...participants.map((p) => (/^<@[UW][A-Z0-9]+>$/.test(p) ? p : esc(p)))];
-  return names.length ? ` with ${names.join(', ')}` : '';
+/**
+ * " with Dana Smith, <@U1>": contacts and typed names as text; a participant stored as <@U…> is a
+ * colleague Kept took from a user picker or a parsed mention (typed names cannot contain < or >).
+ */
+function who(participants: string[], contacts: string[]): Mrkdwn | '' {
+  const colleague = (p: string) => /^<@([UW][A-Z0-9_]+)>$/.exec(p)?.[1];
+  const names = [...contacts, ...participants.map((p) => (colleague(p) ? mention(colleague(p)!) : p))];
+  return names.length ? md` with ${joinMd(names, ', ')}` : '';
 }
 
 /** Posted in the channel after a touch is logged. */
 export function touchConfirmation(t: TouchFull, account: { name: string; cadenceDueAt: Date | null }, zone: string): Message {
   const contacts = t.contacts.map((c) => c.contact.name);
-  const head = `${KIND_EMOJI[t.kind]} *${KIND_LABEL[t.kind]}*${who(t.participants, contacts)} · *${esc(account.name)}*`;
+  const head = md`${KIND_EMOJI[t.kind]} *${KIND_LABEL[t.kind]}*${who(t.participants, contacts)} · *${account.name}*`;
   const next =
-    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? `Next touch due ${slackDate(account.cadenceDueAt, zone)}` : '';
+    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? md`Next touch due ${slackDate(account.cadenceDueAt, zone)}` : '';
   return message(`${KIND_LABEL[t.kind]} with ${account.name}: ${t.summary}`, [
-    section(`${head}\n>${esc(t.summary).replace(/\n/g, '\n>')}`),
-    context(`${SENTIMENT_LABEL[t.sentiment]} · ${slackDate(t.occurredAt, zone)} · logged by ${mention(t.loggedBy.slackUserId)}${next ? ` · ${next}` : ''}`),
+    section(md`${head}\n>${joinMd(t.summary.split('\n'), md`\n>`)}`),
+    context(md`${SENTIMENT_LABEL[t.sentiment]} · ${slackDate(t.occurredAt, zone)} · logged by ${mention(t.loggedBy.slackUserId)}${next ? md` · ${next}` : ''}`),
   ]);
 }
 
@@ -84,7 +89,7 @@ const SENTIMENTS: Sentiment[] = ['positive', 'neutral', 'negative'];
 
 export function touchModal(p: TouchPrefill, meta: TouchModalMeta): View {
   const blocks: KnownBlock[] = [];
-  if (p.problems?.length) blocks.push(context(p.problems.map((x) => `:information_source: ${esc(x)}`).join('\n')));
+  if (p.problems?.length) blocks.push(context(joinMd(p.problems.map((x) => md`:information_source: ${x}`), '\n')));
   const kindOption = (k: TouchKind) => ({ text: plain(KIND_LABEL[k]), value: k });
   const sentimentOption = (s: Sentiment) => ({ text: plain(s[0]!.toUpperCase() + s.slice(1)), value: s });
   blocks.push(
@@ -214,6 +219,8 @@ export function readTouchModal(values: StateValues, meta: TouchModalMeta, now: D
   if (date && problems.when) errors[pickedTime && date === today.toISODate() ? B.time : B.date] = problems.when;
   if (problems.participants) errors[B.others] = problems.participants;
   if (others.some((o) => o.length > 80)) errors[B.others] = 'Each name can be at most 80 characters.';
+  // Typed text never becomes a mention or a link: colleagues are picked below, not typed as <@U…>.
+  if (others.some((o) => /[<>]/.test(o))) errors[B.others] = 'Write names as plain text (no < or >); pick colleagues under “Colleagues who took part”.';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -242,22 +249,22 @@ const EVENT_LABEL: Record<string, string> = {
   dropped: 'dropped',
 };
 
-function timelineLine(e: TimelineEntry, zone: string): string {
+function timelineLine(e: TimelineEntry, zone: string): Mrkdwn {
   const when = slackDate(e.at, zone);
   if (e.type === 'touch') {
-    const by = e.actorSlackId ? ` · ${mention(e.actorSlackId)}` : '';
-    return `${KIND_EMOJI[e.kind]} *${KIND_LABEL[e.kind]}*${who(e.participants, e.contacts)} · ${when}${by}\n${esc(truncate(e.summary, 500))}${e.sentiment === 'neutral' ? '' : `  ${SENTIMENT_LABEL[e.sentiment].split(' ')[0]}`}`;
+    const by = e.actorSlackId ? md` · ${mention(e.actorSlackId)}` : '';
+    return md`${KIND_EMOJI[e.kind]} *${KIND_LABEL[e.kind]}*${who(e.participants, e.contacts)} · ${when}${by}\n${truncate(e.summary, 500)}${e.sentiment === 'neutral' ? '' : `  ${SENTIMENT_LABEL[e.sentiment].split(' ')[0]}`}`;
   }
-  const by = e.actorSlackId ? ` by ${mention(e.actorSlackId)}` : '';
+  const by = e.actorSlackId ? md` by ${mention(e.actorSlackId)}` : '';
   const whose = e.direction === 'theirs' ? ' (customer owes)' : '';
-  const reason = e.reason ? `: ${esc(truncate(e.reason, 300))}` : '';
-  return `:pushpin: *C-${e.number}* ${EVENT_LABEL[e.event] ?? e.event}${by} · ${when}\n${esc(truncate(e.title, 200))}${whose}${reason}`;
+  const reason = e.reason ? `: ${truncate(e.reason, 300)}` : '';
+  return md`:pushpin: *C-${e.number}* ${EVENT_LABEL[e.event] ?? e.event}${by} · ${when}\n${truncate(e.title, 200)}${whose}${reason}`;
 }
 
 export const TIMELINE_PAGE = 15;
 
 export function timelineMessage(account: { id: string; name: string }, entries: TimelineEntry[], next: { at: Date; id: string } | null, zone: string, page: number): Message {
-  const blocks: KnownBlock[] = [section(`*Timeline: ${esc(account.name)}*${page > 1 ? ` (page ${page})` : ''}`)];
+  const blocks: KnownBlock[] = [section(md`*Timeline: ${account.name}*${page > 1 ? ` (page ${page})` : ''}`)];
   if (entries.length === 0) blocks.push(section(page > 1 ? 'Nothing older.' : 'Nothing yet. Log a touch with `/touch`.'));
   for (const e of entries) blocks.push(section(timelineLine(e, zone)));
   if (next) {

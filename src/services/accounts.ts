@@ -1,6 +1,8 @@
 // Accounts: customer organisations, with an owner, a tier, a cadence, a renewal date and linked channels.
+import { DateTime } from 'luxon';
 import type { DbOrTx } from '../db/client.js';
 import type { Account, Tier } from '../../generated/prisma/client.js';
+import { inTransaction, recordAudit, type AuditValues, type ChangedBy } from './audit.js';
 import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { closest, normalizeName } from './match.js';
@@ -80,25 +82,31 @@ export async function accountForChannel(db: DbOrTx, workspaceId: string, channel
   return link && !link.account.archived ? link.account : null;
 }
 
+/** Any member may create an account (services/permissions.ts); `by` is recorded in the audit trail. */
 export async function createAccount(
   db: DbOrTx,
   input: { workspaceId: string; name: string; ownerId?: string | null; tier?: Tier; now?: Date },
+  by?: ChangedBy,
 ): Promise<Account> {
   const name = validateAccountName(input.name);
   try {
-    const account = await db.account.create({
-      data: {
-        workspaceId: input.workspaceId,
-        name,
-        normalizedName: normalizeName(name),
-        ownerId: input.ownerId ?? null,
-        tier: input.tier ?? 'standard',
-        // The cadence clock of an account never touched starts when it was created.
-        ...(input.now ? { createdAt: input.now, updatedAt: input.now } : {}),
-      },
+    return await inTransaction(db, async (tx) => {
+      const account = await tx.account.create({
+        data: {
+          workspaceId: input.workspaceId,
+          name,
+          normalizedName: normalizeName(name),
+          ownerId: input.ownerId ?? null,
+          tier: input.tier ?? 'standard',
+          // The cadence clock of an account never touched starts when it was created.
+          ...(input.now ? { createdAt: input.now, updatedAt: input.now } : {}),
+        },
+        include: { owner: { select: { slackUserId: true } } },
+      });
+      await recordAudit(tx, { workspaceId: input.workspaceId, kind: 'account_created', accountId: account.id, after: { name, owner: account.owner?.slackUserId ?? null, tier: account.tier } }, by);
+      await refreshCadence(tx, { accountIds: [account.id] });
+      return tx.account.findUniqueOrThrow({ where: { id: account.id } });
     });
-    await refreshCadence(db, { accountIds: [account.id] });
-    return db.account.findUniqueOrThrow({ where: { id: account.id } });
   } catch (err) {
     if (isUniqueViolation(err)) throw new UserError(`There is already an account called *${name}*.`);
     throw err;
@@ -109,6 +117,7 @@ export async function createAccount(
 export async function findOrCreateAccount(
   db: DbOrTx,
   input: { workspaceId: string; name: string; ownerId?: string | null; now?: Date },
+  by?: ChangedBy,
 ): Promise<{ account: Account; created: boolean }> {
   const name = validateAccountName(input.name);
   const existing = await db.account.findFirst({
@@ -116,7 +125,7 @@ export async function findOrCreateAccount(
   });
   if (existing) return { account: existing, created: false };
   try {
-    return { account: await createAccount(db, input), created: true };
+    return { account: await createAccount(db, input, by), created: true };
   } catch (err) {
     // Two submissions creating the same new account at once: the other one won.
     const again = await db.account.findFirst({ where: { workspaceId: input.workspaceId, normalizedName: normalizeName(name) } });
@@ -125,20 +134,32 @@ export async function findOrCreateAccount(
   }
 }
 
-/** Links a channel to an account; a channel linked elsewhere moves. Returns the account it was linked to before, if another. */
+/**
+ * Links a channel to an account; a channel linked elsewhere moves (who may: linkPolicies in
+ * services/permissions.ts). The audit trail of both accounts records it. Returns the account it
+ * was linked to before, if another.
+ */
 export async function linkChannel(
   db: DbOrTx,
   workspaceId: string,
   accountId: string,
   channelId: string,
+  by?: ChangedBy,
 ): Promise<{ previousAccountId: string | null }> {
-  const before = await db.accountChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } } });
-  await db.accountChannel.upsert({
-    where: { workspaceId_channelId: { workspaceId, channelId } },
-    create: { workspaceId, accountId, channelId },
-    update: { accountId },
+  return inTransaction(db, async (tx) => {
+    const before = await tx.accountChannel.findUnique({ where: { workspaceId_channelId: { workspaceId, channelId } }, include: { account: { select: { name: true } } } });
+    if (before?.accountId === accountId) return { previousAccountId: null };
+    const link = await tx.accountChannel.upsert({
+      where: { workspaceId_channelId: { workspaceId, channelId } },
+      create: { workspaceId, accountId, channelId },
+      update: { accountId },
+      include: { account: { select: { name: true } } },
+    });
+    const entry = { workspaceId, kind: 'channel_linked' as const, channelId, before: { account: before?.account.name ?? null }, after: { account: link.account.name } };
+    await recordAudit(tx, { ...entry, accountId }, by);
+    if (before) await recordAudit(tx, { ...entry, accountId: before.accountId }, by);
+    return { previousAccountId: before?.accountId ?? null };
   });
-  return { previousAccountId: before && before.accountId !== accountId ? before.accountId : null };
 }
 
 export async function accountChannels(db: DbOrTx, accountId: string): Promise<string[]> {
@@ -154,7 +175,44 @@ export type AccountChange =
   | { field: 'alias'; alias: string }
   | { field: 'name'; name: string };
 
-export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange): Promise<Account> {
+/**
+ * Changes one of an account's details (who may: accountPolicy in services/permissions.ts) and
+ * records before and after in the audit trail, in one transaction.
+ */
+export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange, by?: ChangedBy): Promise<Account> {
+  return inTransaction(db, async (tx) => {
+    const before = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
+    const updated = await applyChange(tx, accountId, change);
+    const after = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
+    const was = auditedDetails(before);
+    const now = auditedDetails(after);
+    const changed = Object.keys(now).filter((k) => JSON.stringify(was[k]) !== JSON.stringify(now[k]));
+    if (changed.length) {
+      await recordAudit(
+        tx,
+        { workspaceId: before.workspaceId, kind: 'account_changed', accountId, before: pick(was, changed), after: pick(now, changed) },
+        by,
+      );
+    }
+    return updated;
+  });
+}
+
+/** The details of an account the trail records, by the words people use for them. */
+function auditedDetails(a: Account & { owner: { slackUserId: string } | null }): AuditValues {
+  return {
+    name: a.name,
+    owner: a.owner?.slackUserId ?? null,
+    cadence: a.cadenceDays,
+    tier: a.tier,
+    renewal: a.renewalDate ? DateTime.fromJSDate(a.renewalDate, { zone: 'UTC' }).toISODate() : null,
+    aliases: a.aliases,
+  };
+}
+
+const pick = (values: AuditValues, keys: string[]): AuditValues => Object.fromEntries(keys.map((k) => [k, values[k] ?? null]));
+
+async function applyChange(db: DbOrTx, accountId: string, change: AccountChange): Promise<Account> {
   switch (change.field) {
     case 'owner':
       return db.account.update({ where: { id: accountId }, data: { ownerId: change.ownerId } });

@@ -314,17 +314,3 @@ async function setSchedule(tx: Tx, commitmentId: string, next: Date | null, opts
     update: { nextPromptAt: next, ...(opts.resetCount ? { promptCount: 0 } : {}) },
   });
 }
-
-/**
- * Who may change a commitment: its owner, its creator, the account's owner, Slack admins and
- * owners, and the workspace's Kept admins.
- */
-export function mayChange(c: CommitmentFull, actor: { id: string; isAdmin: boolean; slackUserId: string }, adminSlackIds: string[]): boolean {
-  return (
-    c.ownerId === actor.id ||
-    c.createdById === actor.id ||
-    c.account.ownerId === actor.id ||
-    actor.isAdmin ||
-    adminSlackIds.includes(actor.slackUserId)
-  );
-}

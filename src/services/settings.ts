@@ -50,3 +50,21 @@ export function readSettings(raw: unknown): WorkspaceSettings {
 }
 
 export type PromptName = keyof WorkspaceSettings['prompts'];
+
+type Leaf = string | number | boolean | string[] | null;
+
+/** Settings as dotted paths to their values ("prompts.renewal" → true); lists stay whole. */
+function leaves(value: unknown, prefix = ''): Record<string, Leaf> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.assign({}, ...Object.entries(value).map(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k)));
+  }
+  return { [prefix]: value as Leaf };
+}
+
+/** What changed between two settings documents, path by path: the audit trail's before and after. */
+export function settingsDiff(before: WorkspaceSettings, after: WorkspaceSettings): { before: Record<string, Leaf>; after: Record<string, Leaf> } {
+  const a = leaves(before);
+  const b = leaves(after);
+  const changed = Object.keys(b).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return { before: Object.fromEntries(changed.map((k) => [k, a[k] ?? null])), after: Object.fromEntries(changed.map((k) => [k, b[k] ?? null])) };
+}

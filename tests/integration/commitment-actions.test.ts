@@ -46,7 +46,8 @@ describe('buttons on a commitment', () => {
     const { c } = await newCommitment('acme: Send the roadmap by Friday');
     await click('commitment_done', c.id, 'U0003');
     const e = await ephemeral();
-    expect(JSON.stringify(e.blocks)).toContain('Only <@U0001> (the owner)');
+    expect(JSON.stringify(e.blocks)).toContain('Only <@U0001> (the owner, who recorded it, the account owner) or a Slack workspace admin');
+    expect(JSON.stringify(e.blocks)).toContain('Nothing was changed.');
     expect((await kept.db.commitment.findUniqueOrThrow({ where: { id: c.id } })).status).toBe('open');
     expect((await events(c.id)).map((x) => x.kind)).toEqual(['created']);
     expect(kept.slack.callsTo('chat.update')).toHaveLength(0);
@@ -168,8 +169,8 @@ describe('buttons on a commitment', () => {
 describe('Kept admins', () => {
   it('a person on the /kept admins list may act on anyone’s commitment', async () => {
     const { c } = await newCommitment('acme: Send the training plan by Friday');
-    await kept.command({ command: '/kept', text: 'settings admins <@U0003|outsider>', channel_id: 'CACME' });
-    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('Kept admins (may change any commitment, besides Slack admins): <@U0003>');
+    await kept.command({ command: '/kept', text: 'settings admins <@U0003|outsider>', channel_id: 'CACME', user_id: 'U0004' });
+    expect(JSON.stringify((await kept.lastResponse()).body)).toContain('Kept admins (change settings and any account, commitment or digest): <@U0003>');
     await click('commitment_done', c.id, 'U0003');
     await eventually(async () => (await kept.db.commitment.findUniqueOrThrow({ where: { id: c.id } })).status === 'done');
   });

@@ -14,7 +14,8 @@ const acme = () => kept.db.account.findFirstOrThrow({ where: { name: 'Acme' } })
 
 beforeAll(async () => {
   kept = await startKept({ now: NOW });
-  kept.slack.setUser('U0001', { name: 'ana', tz: 'Europe/Berlin' });
+  // Ana is a Slack workspace admin: with no Kept admins named, she may change the settings.
+  kept.slack.setUser('U0001', { name: 'ana', tz: 'Europe/Berlin', isAdmin: true });
   kept.slack.setUser('U0002', { name: 'maria', tz: 'Europe/Berlin' });
   await kept_('account add Acme');
   await eventually(() => kept.db.accountChannel.findFirst({ where: { channelId: 'C0ACME' } }));

@@ -23,9 +23,9 @@ function commitment(over: Partial<CommitmentFull> = {}): CommitmentFull {
 }
 
 describe('commitment message', () => {
-  it('says who owes what to whom by when, escapes names, and carries a Done button', () => {
+  it('says who owes what to whom by when, escapes names (in the fallback too), and carries a Done button', () => {
     const m = commitmentMessage(commitment(), now);
-    expect(m.text).toBe('C-42: maria owes Acme <Corp>: “SOC2 answers” by Thu 3 Dec 17:00 EST');
+    expect(m.text).toBe('C-42: maria owes Acme &lt;Corp&gt;: “SOC2 answers” by Thu 3 Dec 17:00 EST');
     const json = JSON.stringify(m.blocks);
     expect(json).toContain('<@U2> owes *Acme &lt;Corp&gt;*');
     expect(json).toContain('<!date^1796335200^{date_short_pretty} {time}|Thu 3 Dec 2026 17:00 EST>');
@@ -34,7 +34,7 @@ describe('commitment message', () => {
 
   it('words a customer-owed item from the customer’s side, with Received', () => {
     const m = commitmentMessage(commitment({ direction: 'theirs' }), now);
-    expect(m.text).toContain('Acme <Corp> owes us');
+    expect(m.text).toContain('Acme &lt;Corp&gt; owes us');
     expect(JSON.stringify(m.blocks)).toContain('"text":"Received"');
     expect(JSON.stringify(m.blocks)).toContain('<@U2> follows up');
   });
@@ -50,7 +50,7 @@ describe('commitment message', () => {
 
   it('explains an item that already changed', () => {
     const text = alreadyChanged(commitment({ status: 'done' }), { kind: 'done', at: now, actorSlackId: 'U7' });
-    expect(text).toMatch(/^C-42 was already marked done by <@U7> <!date\^/);
+    expect(text.text).toMatch(/^C-42 was already marked done by <@U7> <!date\^/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../src/messages/ids.js';
+import { esc } from '../../src/messages/format.js';
 import { HOME_EMPTY, homeLimits, homeView, parseShowMore, readHomePages } from '../../src/messages/home.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
 import type { HomeAccount, HomeData } from '../../src/services/home.js';
@@ -88,7 +89,7 @@ describe('home view', () => {
 
   it('says what to do when a list is empty', () => {
     const t = texts(homeView(empty(), { zone }).blocks);
-    for (const hint of Object.values(HOME_EMPTY)) expect(t).toContain(hint);
+    for (const hint of Object.values(HOME_EMPTY)) expect(t).toContain(esc(hint).text);
     expect(moreButtons(homeView(empty(), { zone }).blocks)).toEqual([]);
   });
 

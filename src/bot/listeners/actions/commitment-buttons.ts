@@ -8,7 +8,7 @@ import { actorOf, commitmentFor, messageRefOf, refreshMessage } from '../../comm
 import { replyPrivately } from '../../reply.js';
 import { alreadyChanged, commitmentDoneMessage, SNOOZE_CHOICES, type SnoozeChoice } from '../../../messages/commitment.js';
 import { dropModal, reassignModal } from '../../../messages/commitment-modals.js';
-import { esc, mention, message, note, section, slackDate } from '../../../messages/format.js';
+import { md, mention, message, note, section, slackDate } from '../../../messages/format.js';
 import { rescheduleModal } from '../../../messages/reschedule-modal.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -31,7 +31,7 @@ export function doneAction(deps: ListenerDeps) {
       await client.chat.update({ channel: ref.channel, ts: ref.ts, text: msg.text, blocks: msg.blocks });
     } else {
       const verb = c.direction === 'ours' ? 'Done' : 'Received';
-      const state = c.status === 'done' ? `:white_check_mark: ${verb} by ${mention(by)} ${slackDate(c.completedAt ?? deps.clock.now(), c.dueTimeZone)}` : `:information_source: ${c.status}`;
+      const state = c.status === 'done' ? md`:white_check_mark: ${verb} by ${mention(by)} ${slackDate(c.completedAt ?? deps.clock.now(), c.dueTimeZone)}` : md`:information_source: ${c.status}`;
       await refreshMessage(deps, client, ref, c, state, body.message?.blocks);
     }
     if (result.kind === 'unchanged') await replyPrivately(client, privately(body), note(alreadyChanged(c, result.last)));
@@ -51,7 +51,7 @@ export function snoozeAction(deps: ListenerDeps) {
     const result = await snoozeCommitment(deps.db, { commitmentId: existing.id, until: until.toJSDate() });
     if (result.kind === 'unchanged') return replyPrivately(client, privately(body), note(alreadyChanged(result.commitment, result.last)));
     const label = SNOOZE_CHOICES[choice as SnoozeChoice] ?? choice;
-    await refreshMessage(deps, client, messageRefOf(body), result.commitment, `:zzz: Snoozed (${label.toLowerCase()}) by ${mention(actor.user.slackUserId)}: next reminder ${slackDate(until.toJSDate(), zone)}. The due date stays ${slackDate(result.commitment.dueAt, result.commitment.dueTimeZone)}.`, body.message?.blocks);
+    await refreshMessage(deps, client, messageRefOf(body), result.commitment, md`:zzz: Snoozed (${label.toLowerCase()}) by ${mention(actor.user.slackUserId)}: next reminder ${slackDate(until.toJSDate(), zone)}. The due date stays ${slackDate(result.commitment.dueAt, result.commitment.dueTimeZone)}.`, body.message?.blocks);
   };
 }
 
@@ -79,7 +79,7 @@ export function onTrackAction(deps: ListenerDeps) {
     await ack();
     const actor = await actorOf(deps, body);
     const c = await commitmentFor(deps, actor, action.value ?? '');
-    await refreshMessage(deps, client, messageRefOf(body), c, `:thumbsup: On track for ${slackDate(c.dueAt, c.dueTimeZone)}, says ${mention(actor.user.slackUserId)}.`, body.message?.blocks);
+    await refreshMessage(deps, client, messageRefOf(body), c, md`:thumbsup: On track for ${slackDate(c.dueAt, c.dueTimeZone)}, says ${mention(actor.user.slackUserId)}.`, body.message?.blocks);
   };
 }
 
@@ -94,8 +94,8 @@ export function remindCustomerAction(deps: ListenerDeps) {
       `Hi,\n\nI hope all is well at ${c.account.name}. A quick check on ${c.title.charAt(0).toLowerCase()}${c.title.slice(1)}, ` +
       `which we had pencilled in for ${due}. Is it still on track, or is there anything we can do to help move it along?\n\nThanks,\n${actor.user.displayName}`;
     await replyPrivately(client, privately(body), message(`A follow-up draft for ${reference(c)}`, [
-      section(`Here is a draft for *${esc(c.account.name)}* about *${reference(c)}*; copy it into your email or chat with the customer:`),
-      section('```' + esc(draft) + '```'),
+      section(md`Here is a draft for *${c.account.name}* about *${reference(c)}*; copy it into your email or chat with the customer:`),
+      section(md`\`\`\`${draft}\`\`\``),
     ]));
   };
 }

@@ -3,8 +3,9 @@ import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewar
 import { DateTime } from 'luxon';
 import { snoozeCadence } from '../../../services/cadence.js';
 import { UserError } from '../../../services/errors.js';
+import { accountPolicy } from '../../../services/permissions.js';
 import { replyPrivately } from '../../reply.js';
-import { note, slackDate } from '../../../messages/format.js';
+import { md, note, slackDate } from '../../../messages/format.js';
 import { touchModal } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -43,10 +44,12 @@ export function snoozeCadenceAction(deps: ListenerDeps) {
     await ack();
     const actor = await context(deps, body);
     const account = await ownAccount(deps, actor.workspace.id, action.value ?? '');
+    // Snoozing moves the account owner's reminder: theirs, or a Kept admin's, to move.
+    await deps.directory.authorize(actor, accountPolicy(account));
     const { remindAt, dueAt } = await snoozeCadence(deps.db, account.id, deps.clock.now(), SNOOZE_CADENCE_DAYS);
     const text = remindAt
-      ? `:zzz: Snoozed: I’ll remind you about *${account.name}* again ${slackDate(remindAt, actor.user.timeZone)}.`
-      : `*${account.name}* is due ${dueAt ? slackDate(dueAt, actor.user.timeZone) : 'soon'}, before the snooze would end; I’ll say so when it is overdue.`;
+      ? md`:zzz: Snoozed: I’ll remind you about *${account.name}* again ${slackDate(remindAt, actor.user.timeZone)}.`
+      : md`*${account.name}* is due ${dueAt ? slackDate(dueAt, actor.user.timeZone) : 'soon'}, before the snooze would end; I’ll say so when it is overdue.`;
     await replyPrivately(client, target(body), note(text));
   };
 }

@@ -4,6 +4,7 @@ import { DateTime } from 'luxon';
 import { accountForChannel, describeMiss, findAccount } from '../../../services/accounts.js';
 import { completeCommitment, findByReference, listOpenCommitments, reference, type CommitmentFilter } from '../../../services/commitments.js';
 import { UserError } from '../../../services/errors.js';
+import { commitmentPolicy } from '../../../services/permissions.js';
 import { parseCommitText } from '../../../services/parse/commit-text.js';
 import { openCommitModal, saveAndAnnounce } from '../../commit-flow.js';
 import { parseMention, type Actor } from '../../people.js';
@@ -122,6 +123,7 @@ async function list(deps: ListenerDeps, actor: Actor, channelId: string, args: s
 async function done(deps: ListenerDeps, client: Args['client'], actor: Actor, args: string, reply: (m: ReturnType<typeof note>) => Promise<void>) {
   if (!args) throw new UserError('Which one? Write `/commit done C-42`; `/commit list` shows the references.');
   const c = await findByReference(deps.db, actor.workspace.id, args);
+  await deps.directory.authorize(actor, commitmentPolicy(c));
   const result = await completeCommitment(deps.db, deps.clock, { commitmentId: c.id, actorId: actor.user.id });
   if (result.kind === 'unchanged') return reply(note(alreadyChanged(result.commitment, result.last)));
   const at = result.commitment.completedAt ?? deps.clock.now();

@@ -20,7 +20,8 @@ export function commitModalSubmit(deps: ListenerDeps) {
     const owner = await deps.directory.user(actor.workspace.id, input.ownerSlackId);
     let accountId = input.accountId;
     if (input.newAccountName) {
-      accountId = (await findOrCreateAccount(deps.db, { workspaceId: actor.workspace.id, name: input.newAccountName, ownerId: actor.user.id, now: deps.clock.now() })).account.id;
+      const by = { actorId: actor.user.id, at: deps.clock.now() };
+      accountId = (await findOrCreateAccount(deps.db, { workspaceId: actor.workspace.id, name: input.newAccountName, ownerId: actor.user.id, now: by.at }, by)).account.id;
     } else {
       const account = await deps.db.account.findFirst({ where: { id: accountId!, workspaceId: actor.workspace.id } });
       if (!account) throw new UserError('The account you picked no longer exists; nothing was saved. Run `/commit` again.');

@@ -5,7 +5,7 @@ import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions
 import { replyPrivately } from '../../reply.js';
 import { commitmentLine, alreadyChanged } from '../../../messages/commitment.js';
 import { actionMeta } from '../../../messages/commitment-modals.js';
-import { context, esc, mention, message, note, section } from '../../../messages/format.js';
+import { context, md, mention, message, note, section } from '../../../messages/format.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -25,12 +25,12 @@ export function reassignSubmit(deps: ListenerDeps) {
       if (c.status !== 'open') await replyPrivately(client, { userId: body.user.id }, note(alreadyChanged(c, result.last)));
       return;
     }
-    await refreshMessage(deps, client, meta.message, c, `:bust_in_silhouette: Reassigned to ${mention(to)} by ${mention(actor.user.slackUserId)}.`);
+    await refreshMessage(deps, client, meta.message, c, md`:bust_in_silhouette: Reassigned to ${mention(to)} by ${mention(actor.user.slackUserId)}.`);
     // The new owner hears it from Kept, with the buttons.
     await client.chat.postMessage({
       channel: to,
       ...message(`${actor.user.displayName} gave you ${reference(c)}: ${c.title}`, [
-        section(`${mention(actor.user.slackUserId)} gave you *${reference(c)}*:\n${commitmentLine(c, deps.clock.now())}`),
+        section(md`${mention(actor.user.slackUserId)} gave you *${reference(c)}*:\n${commitmentLine(c, deps.clock.now())}`),
         context('It is yours now: Kept will remind you before it is due.'),
       ]),
     });
@@ -47,6 +47,6 @@ export function dropSubmit(deps: ListenerDeps) {
     const existing = await commitmentFor(deps, actor, meta.commitmentId);
     const result = await dropCommitment(deps.db, deps.clock, { commitmentId: existing.id, actorId: actor.user.id, reason });
     if (result.kind === 'unchanged') return replyPrivately(client, { userId: body.user.id }, note(alreadyChanged(result.commitment, result.last)));
-    await refreshMessage(deps, client, meta.message, result.commitment, `:wastebasket: Dropped by ${mention(actor.user.slackUserId)}: ${esc(reason)}`);
+    await refreshMessage(deps, client, meta.message, result.commitment, md`:wastebasket: Dropped by ${mention(actor.user.slackUserId)}: ${reason}`);
   };
 }

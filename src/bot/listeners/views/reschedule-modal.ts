@@ -4,7 +4,7 @@ import { accountChannels } from '../../../services/accounts.js';
 import { reference, rescheduleCommitment } from '../../../services/commitments.js';
 import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
-import { context, esc, mention, message, note, section, slackDate } from '../../../messages/format.js';
+import { context, md, mention, message, note, section, slackDate } from '../../../messages/format.js';
 import { readRescheduleModal, rescheduleMeta } from '../../../messages/reschedule-modal.js';
 import { alreadyChanged } from '../../../messages/commitment.js';
 import type { ListenerDeps } from '../deps.js';
@@ -26,14 +26,14 @@ export function rescheduleSubmit(deps: ListenerDeps) {
       return replyPrivately(client, me, note(alreadyChanged(result.commitment, result.last)));
     }
     const c = result.commitment;
-    const line = `:calendar: *${reference(c)}* · ${esc(c.title)} (${esc(c.account.name)}) moves to ${slackDate(c.dueAt, c.dueTimeZone)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}.`;
-    await replyPrivately(client, me, note(`${line}\nReason: ${esc(read.reason)}`));
-    await refreshMessage(deps, client, meta.message, c, `:calendar: Rescheduled by ${mention(actor.user.slackUserId)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}: ${esc(read.reason)}`);
+    const line = md`:calendar: *${reference(c)}* · ${c.title} (${c.account.name}) moves to ${slackDate(c.dueAt, c.dueTimeZone)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}.`;
+    await replyPrivately(client, me, note(md`${line}\nReason: ${read.reason}`));
+    await refreshMessage(deps, client, meta.message, c, md`:calendar: Rescheduled by ${mention(actor.user.slackUserId)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}: ${read.reason}`);
     const channel = read.announce ? (await accountChannels(deps.db, c.accountId))[0] : undefined;
     if (channel) {
       await client.chat.postMessage({
         channel,
-        ...message(`${reference(c)} ${c.title}: new date`, [section(line), context(`Why: ${esc(read.reason)} · ${mention(actor.user.slackUserId)}`)]),
+        ...message(`${reference(c)} ${c.title}: new date`, [section(line), context(md`Why: ${read.reason} · ${mention(actor.user.slackUserId)}`)]),
       });
     }
   };

@@ -2,12 +2,13 @@
 import type { SlashCommand } from '@slack/bolt';
 import { DateTime } from 'luxon';
 import type { Account, Tier } from '../../../../../generated/prisma/client.js';
-import { createAccount, linkChannel, requireAccount, updateAccount, type AccountChange } from '../../../../services/accounts.js';
+import { accountForChannel, createAccount, linkChannel, requireAccount, updateAccount, type AccountChange } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
 import { accountOverview } from '../../../../services/overview.js';
+import { accountPolicy, linkPolicies, moveFromPolicy } from '../../../../services/permissions.js';
 import { TIERS } from '../../../../services/settings.js';
 import { accountCard } from '../../../../messages/account.js';
-import { esc, mention, note, type Message } from '../../../../messages/format.js';
+import { type Mrkdwn, channel, joinMd, md, mention, note, type Message } from '../../../../messages/format.js';
 import { parseMention, type Actor } from '../../../people.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -16,21 +17,26 @@ const SET_FIELDS = ['owner', 'cadence', 'tier', 'renewal', 'alias', 'name'] as c
 export async function accountCommand(deps: ListenerDeps, actor: Actor, command: SlashCommand, verb: string, rest: string): Promise<Message> {
   const text = command.text.trim();
   const inChannel = !command.channel_id.startsWith('D');
+  const by = { actorId: actor.user.id, at: deps.clock.now() };
   switch (verb) {
     case 'add': {
-      const account = await createAccount(deps.db, { workspaceId: actor.workspace.id, name: rest, ownerId: actor.user.id, now: deps.clock.now() });
-      if (inChannel) await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id);
-      return note(
-        `Created *${esc(account.name)}*, owned by you${inChannel ? `, and linked <#${command.channel_id}> to it` : ''}. ` +
-          `Set details with \`/kept account set ${account.name} cadence 14\` (also \`owner\`, \`tier\`, \`renewal\`, \`alias\`).`,
-      );
+      // Anyone may create an account (they own it); linking this channel moves it away from the
+      // account it belongs to, which only that account's owner or a Kept admin may do.
+      const current = inChannel ? await accountForChannel(deps.db, actor.workspace.id, command.channel_id) : null;
+      if (current) await deps.directory.authorize(actor, moveFromPolicy(command.channel_id, current));
+      const account = await createAccount(deps.db, { workspaceId: actor.workspace.id, name: rest, ownerId: actor.user.id, now: by.at }, by);
+      if (inChannel) await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id, by);
+      const linked = inChannel ? md`, and linked ${channel(command.channel_id)} to it` : '';
+      return note(md`Created *${account.name}*, owned by you${linked}. Set details with \`/kept account set ${account.name} cadence 14\` (also \`owner\`, \`tier\`, \`renewal\`, \`alias\`).`);
     }
     case 'link': {
       if (!inChannel) throw new UserError('Run `/kept account link <name>` in the channel you want to link to the account.');
       if (!rest) throw new UserError('Which account? Write `/kept account link Acme`.');
       const account = await requireAccount(deps.db, actor.workspace.id, rest);
-      const { previousAccountId } = await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id);
-      return note(`Linked <#${command.channel_id}> to *${esc(account.name)}*${previousAccountId ? ' (it was linked to another account before)' : ''}. Commitments made here now belong to it.`);
+      const current = await accountForChannel(deps.db, actor.workspace.id, command.channel_id);
+      await deps.directory.authorize(actor, ...linkPolicies(command.channel_id, account, current));
+      const { previousAccountId } = await linkChannel(deps.db, actor.workspace.id, account.id, command.channel_id, by);
+      return note(md`Linked ${channel(command.channel_id)} to *${account.name}*${previousAccountId ? ' (it was linked to another account before)' : ''}. Commitments made here now belong to it.`);
     }
     case 'set':
       return note(await setField(deps, actor, rest));
@@ -45,16 +51,17 @@ export async function accountCommand(deps: ListenerDeps, actor: Actor, command: 
   }
 }
 
-async function setField(deps: ListenerDeps, actor: Actor, rest: string): Promise<string> {
+async function setField(deps: ListenerDeps, actor: Actor, rest: string): Promise<Mrkdwn> {
   const m = new RegExp(`^(.+?)\\s+(${SET_FIELDS.join('|')})\\s+(.+)$`, 'i').exec(rest);
   if (!m) {
     throw new UserError('Write `/kept account set <account> <field> <value>`, where field is owner (@person), cadence (days), tier (strategic, key or standard), renewal (2027-03-31 or none), alias or name.');
   }
   const account = await requireAccount(deps.db, actor.workspace.id, m[1]!);
+  await deps.directory.authorize(actor, accountPolicy(account));
   const field = m[2]!.toLowerCase() as (typeof SET_FIELDS)[number];
   const value = m[3]!.trim();
-  const updated = await updateAccount(deps.db, account.id, await parseChange(deps, actor, field, value));
-  return `Updated *${esc(updated.name)}*: ${describe(updated, field, value)}.`;
+  const updated = await updateAccount(deps.db, account.id, await parseChange(deps, actor, field, value), { actorId: actor.user.id, at: deps.clock.now() });
+  return md`Updated *${updated.name}*: ${describe(updated, field, value)}.`;
 }
 
 async function parseChange(deps: ListenerDeps, actor: Actor, field: (typeof SET_FIELDS)[number], value: string): Promise<AccountChange> {
@@ -88,10 +95,10 @@ async function parseChange(deps: ListenerDeps, actor: Actor, field: (typeof SET_
   }
 }
 
-function describe(a: Account, field: string, value: string): string {
+function describe(a: Account, field: string, value: string): Mrkdwn | string {
   switch (field) {
     case 'owner':
-      return `owner is now ${mention(parseMention(value)!.id)}`;
+      return md`owner is now ${mention(parseMention(value)!.id)}`;
     case 'cadence':
       return `cadence is every ${a.cadenceDays} days`;
     case 'tier':
@@ -99,9 +106,9 @@ function describe(a: Account, field: string, value: string): string {
     case 'renewal':
       return a.renewalDate ? `renews on ${DateTime.fromJSDate(a.renewalDate, { zone: 'UTC' }).toISODate()}` : 'no renewal date';
     case 'alias':
-      return `also known as ${a.aliases.map((x) => `“${esc(x)}”`).join(', ')}`;
+      return md`also known as ${joinMd(a.aliases.map((x) => `“${x}”`), ', ')}`;
     default:
-      return `renamed to ${esc(a.name)}`;
+      return `renamed to ${a.name}`;
   }
 }
 

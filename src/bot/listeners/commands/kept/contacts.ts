@@ -1,10 +1,11 @@
-// /kept contact add|list: an account's key contacts, with their roles.
+// /kept contact add|list: an account's key contacts, with their roles. Adding is open to every
+// member, like logging a touch (which can add contacts too): it adds, never changes or removes.
 import type { ContactRole } from '../../../../../generated/prisma/client.js';
 import { requireAccount } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
 import { addContact, CONTACT_ROLES, contactsWithLastTouch, ROLE_LABEL } from '../../../../services/contacts.js';
 import { contactList } from '../../../../messages/account.js';
-import { esc, note, type Message } from '../../../../messages/format.js';
+import { md, note, type Message } from '../../../../messages/format.js';
 import type { Actor } from '../../../people.js';
 import type { ListenerDeps } from '../../deps.js';
 
@@ -32,5 +33,5 @@ export async function contactCommand(deps: ListenerDeps, actor: Actor, verb: str
   }
   const contact = await addContact(deps.db, { workspaceId: actor.workspace.id, accountId: account.id, name: m[2]!, role, title: title.join(' ') || null, email });
   const details = [contact.title, contact.role ? ROLE_LABEL[contact.role] : null, contact.email].filter(Boolean).join(', ');
-  return note(`Added *${esc(contact.name)}*${details ? ` (${esc(details)})` : ''} as a key contact of *${esc(account.name)}*.`);
+  return note(md`Added *${contact.name}*${details ? ` (${details})` : ''} as a key contact of *${account.name}*.`);
 }

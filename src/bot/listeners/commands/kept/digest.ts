@@ -2,7 +2,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Tier } from '../../../../../generated/prisma/client.js';
 import { accountForChannel } from '../../../../services/accounts.js';
+import { digestSubscriptionOf, saveDigestSubscription, stopDigestSubscription } from '../../../../services/digest-subscriptions.js';
 import { UserError } from '../../../../services/errors.js';
+import { digestPolicy } from '../../../../services/permissions.js';
 import { TIERS } from '../../../../services/settings.js';
 import { isValidTimeZone } from '../../../../services/time.js';
 import { digestFor, removeDigestScheduler, upsertDigestScheduler } from '../../../../jobs/digest.job.js';
@@ -21,12 +23,16 @@ const PREVIEW_PARTS = 4;
 export async function digestCommand(deps: ListenerDeps, client: WebClient, actor: Actor, channelId: string, text: string, replyTo: ReplyTarget): Promise<void> {
   const [verb = '', ...rest] = text.split(/\s+/).filter(Boolean);
   const ws = actor.workspace.id;
-  const existing = await deps.db.digestSubscription.findUnique({ where: { workspaceId_channelId: { workspaceId: ws, channelId } } });
+  const existing = await digestSubscriptionOf(deps.db, ws, channelId);
   const reply = (t: string) => replyPrivately(client, replyTo, note(t));
+  // Changing a channel's digest: services/permissions.ts (previewing it is open).
+  const mayChange = async () => deps.directory.authorize(actor, digestPolicy(channelId, await accountForChannel(deps.db, ws, channelId), existing));
+  const by = { actorId: actor.user.id, at: deps.clock.now() };
 
   if (verb === 'off') {
     if (!existing) return reply('This channel has no weekly digest.');
-    await deps.db.digestSubscription.delete({ where: { id: existing.id } });
+    await mayChange();
+    await stopDigestSubscription(deps.db, existing, by);
     if (deps.queues) await removeDigestScheduler(deps.queues, existing.id);
     return reply('Stopped the weekly digest in this channel.');
   }
@@ -42,12 +48,9 @@ export async function digestCommand(deps: ListenerDeps, client: WebClient, actor
     throw new UserError(USAGE);
   }
   if (channelId.startsWith('D')) throw new UserError('Subscribe a channel: run `/kept digest weekly` in the channel that should get the review.');
+  await mayChange();
   const data = await draftSubscription(deps, actor, channelId, rest);
-  const sub = await deps.db.digestSubscription.upsert({
-    where: { workspaceId_channelId: { workspaceId: ws, channelId } },
-    create: { ...data, createdAt: deps.clock.now() },
-    update: { weekday: data.weekday, time: data.time, timeZone: data.timeZone, scope: data.scope, accountId: data.accountId, ownerIds: data.ownerIds, tier: data.tier },
-  });
+  const sub = await saveDigestSubscription(deps.db, data, by);
   if (deps.queues) await upsertDigestScheduler(deps.queues, sub);
   return reply(`${describe(sub)}. Preview it now with \`/kept digest preview\`; stop it with \`/kept digest off\`.`);
 }

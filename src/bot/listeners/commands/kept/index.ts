@@ -1,6 +1,6 @@
 // /kept: a small router; each area (accounts, contacts, settings, digests) has its own file.
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { esc, note, type Message } from '../../../../messages/format.js';
+import { md, type Message } from '../../../../messages/format.js';
 import { keptHelp } from '../../../../messages/help.js';
 import { replyPrivately } from '../../../reply.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -17,7 +17,6 @@ export function keptCommand(deps: ListenerDeps) {
   return async ({ command, ack, client }: Args) => {
     await ack();
     const target = { userId: command.user_id, channelId: command.channel_id, responseUrl: command.response_url };
-    const reply = (text: string) => replyPrivately(client, target, note(text));
     const reply2 = (msg: Message) => replyPrivately(client, target, msg);
     const text = command.text.trim();
     const m = /^(\S+)(?:\s+(\S+))?(?:\s+([\s\S]*))?$/.exec(text);
@@ -35,10 +34,10 @@ export function keptCommand(deps: ListenerDeps) {
     if (area === 'export') return exportCommand(deps, client, await deps.directory.actor(command.team_id, command.user_id), [verb, rest].filter(Boolean).join(' '), target);
     if (area === 'settings') {
       const actor = await deps.directory.actor(command.team_id, command.user_id);
-      return reply(await settingsCommand(deps, actor, [verb, rest].filter(Boolean).join(' ')));
+      return reply2(await settingsCommand(deps, actor, [verb, rest].filter(Boolean).join(' ')));
     }
     if (area !== 'account') {
-      return replyPrivately(client, { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, keptHelp(`I don’t know \`/kept ${esc(text)}\`. Here is what I do know:`));
+      return replyPrivately(client, { userId: command.user_id, responseUrl: command.response_url, channelId: command.channel_id }, keptHelp(md`I don’t know \`/kept ${text}\`. Here is what I do know:`));
     }
     const actor = await deps.directory.actor(command.team_id, command.user_id);
     return reply2(await accountCommand(deps, actor, command, verb, rest));

@@ -176,13 +176,17 @@ export type AccountChange =
   | { field: 'name'; name: string };
 
 /**
- * Changes one of an account's details (who may: accountPolicy in services/permissions.ts) and
- * records before and after in the audit trail, in one transaction.
+ * Changes one or several of an account's details (who may: accountPolicy in services/permissions.ts)
+ * and records before and after in the audit trail, in one transaction: when one change is refused
+ * (a taken name or alias, a cadence out of range) none is applied. The cadence moments are
+ * recomputed once, after every change, when the cadence or the tier changed.
  */
-export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange, by?: ChangedBy): Promise<Account> {
+export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange | AccountChange[], by?: ChangedBy): Promise<Account> {
+  const changes = Array.isArray(change) ? change : [change];
   return inTransaction(db, async (tx) => {
     const before = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
-    const updated = await applyChange(tx, accountId, change);
+    for (const c of changes) await applyChange(tx, accountId, c);
+    if (changes.some((c) => c.field === 'cadence' || c.field === 'tier')) await refreshCadence(tx, { accountIds: [accountId] });
     const after = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
     const was = auditedDetails(before);
     const now = auditedDetails(after);
@@ -194,7 +198,8 @@ export async function updateAccount(db: DbOrTx, accountId: string, change: Accou
         by,
       );
     }
-    return updated;
+    const { owner: _owner, ...account } = after;
+    return account;
   });
 }
 
@@ -220,13 +225,9 @@ async function applyChange(db: DbOrTx, accountId: string, change: AccountChange)
       if (!Number.isInteger(change.days) || change.days < 1 || change.days > 365) {
         throw new UserError('The cadence is a number of days from 1 to 365, for example `cadence 14`.');
       }
-      await db.account.update({ where: { id: accountId }, data: { cadenceDays: change.days } });
-      await refreshCadence(db, { accountIds: [accountId] });
-      return db.account.findUniqueOrThrow({ where: { id: accountId } });
+      return db.account.update({ where: { id: accountId }, data: { cadenceDays: change.days } });
     case 'tier':
-      await db.account.update({ where: { id: accountId }, data: { tier: change.tier } });
-      await refreshCadence(db, { accountIds: [accountId] });
-      return db.account.findUniqueOrThrow({ where: { id: accountId } });
+      return db.account.update({ where: { id: accountId }, data: { tier: change.tier } });
     case 'renewal':
       return db.account.update({ where: { id: accountId }, data: { renewalDate: change.date } });
     case 'alias': {

@@ -143,6 +143,47 @@ describe('/kept account', () => {
     }
   });
 
+  it('sets several fields at once, separated by |, all or nothing (issue 14)', async () => {
+    kept.slack.reset();
+    await kept_('account add Globex', 'C0110');
+    expect(await lastReply()).toContain('Created *Globex*');
+    // One value is wrong: nothing of the command is applied, and the answer says why.
+    kept.slack.reset();
+    await kept_('account set globex cadence 10 | tier gold | renewal 2027-02-15');
+    expect(await lastReply()).toMatch(/The tier is one of strategic, key, standard.*Nothing was changed/);
+    let g = await kept.db.account.findFirstOrThrow({ where: { name: 'Globex' } });
+    expect(g).toMatchObject({ cadenceDays: null, tier: 'standard', renewalDate: null });
+    // A clash found while applying (the alias names another account) rolls back the earlier fields too.
+    kept.slack.reset();
+    await kept_('account set globex cadence 10 | alias igc');
+    expect(await lastReply()).toContain('already names *Initech Global*');
+    expect((await kept.db.account.findFirstOrThrow({ where: { name: 'Globex' } })).cadenceDays).toBeNull();
+    // The README's line: every field applied in one go, the answer lists each.
+    kept.slack.reset();
+    const dueBefore = g.cadenceDueAt;
+    await kept_('account set Globex owner <@U0002|maria> | cadence 14 | tier strategic | renewal 2027-03-31 | alias Globex Corp');
+    const reply = await lastReply();
+    for (const part of ['owner is now <@U0002>', 'cadence is every 14 days', 'tier is strategic', 'renews on 2027-03-31', 'also known as “globex corp”']) expect(reply).toContain(part);
+    g = await kept.db.account.findFirstOrThrow({ where: { name: 'Globex' }, include: { owner: true } });
+    expect(g).toMatchObject({ cadenceDays: 14, tier: 'strategic', aliases: ['globex corp'] });
+    expect(g.renewalDate?.toISOString().slice(0, 10)).toBe('2027-03-31');
+    // Cadence moments follow the new cadence (30 days for a standard account before).
+    expect(g.cadenceDueAt!.getTime()).toBeLessThan(dueBefore!.getTime());
+    // One audit entry with every change, by the person who made it.
+    const audit = await kept.db.auditEvent.findMany({ where: { accountId: g.id, kind: 'account_changed' }, include: { actor: true } });
+    expect(audit).toHaveLength(1);
+    expect(Object.keys(audit[0]!.after as object).sort()).toEqual(['aliases', 'cadence', 'owner', 'renewal', 'tier']);
+    expect(audit[0]!.actor?.slackUserId).toBe('U0001');
+    // The same field twice, or a part that is not a field, is refused before anything changes.
+    kept.slack.reset();
+    await kept_('account set globex cadence 10 | cadence 12');
+    expect(await lastReply()).toContain('given twice');
+    kept.slack.reset();
+    await kept_('account set globex cadence 10 | colour blue');
+    expect(await lastReply()).toContain('I did not understand “colour blue”');
+    expect((await kept.db.account.findFirstOrThrow({ where: { name: 'Globex' } })).cadenceDays).toBe(14);
+  });
+
   it('refuses to link from a DM', async () => {
     kept.slack.reset();
     await kept_('account link Initech Global', 'D0001');

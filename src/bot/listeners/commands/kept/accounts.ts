@@ -51,17 +51,43 @@ export async function accountCommand(deps: ListenerDeps, actor: Actor, command: 
   }
 }
 
+const SET_USAGE =
+  'Write `/kept account set <account> <field> <value>`, where field is owner (@person), cadence (days), tier (strategic, key or standard), renewal (2027-03-31 or none), alias or name; several at once are separated by `|`: `/kept account set Acme owner @maria | cadence 14 | tier strategic`.';
+
+type SetField = (typeof SET_FIELDS)[number];
+
+/**
+ * `set Acme owner @maria | cadence 14 | tier strategic`: every part is read and checked before
+ * anything changes, then all are applied in one transaction (updateAccount), or none.
+ */
 async function setField(deps: ListenerDeps, actor: Actor, rest: string): Promise<Mrkdwn> {
-  const m = new RegExp(`^(.+?)\\s+(${SET_FIELDS.join('|')})\\s+(.+)$`, 'i').exec(rest);
-  if (!m) {
-    throw new UserError('Write `/kept account set <account> <field> <value>`, where field is owner (@person), cadence (days), tier (strategic, key or standard), renewal (2027-03-31 or none), alias or name.');
+  const [first = '', ...others] = rest.split(/\|(?![^<>]*>)/).map((p) => p.trim()); // not the | inside <@U1|maria>
+  const fields = SET_FIELDS.join('|');
+  const head = new RegExp(`^(.+?)\\s+(${fields})\\s+(.+)$`, 'i').exec(first);
+  if (!head) throw new UserError(SET_USAGE);
+  const parts: Array<{ field: SetField; value: string }> = [{ field: head[2]!.toLowerCase() as SetField, value: head[3]!.trim() }];
+  for (const part of others) {
+    const m = new RegExp(`^(${fields})\\s+(.+)$`, 'i').exec(part);
+    if (!m) throw new UserError(`I did not understand “${part}”. ${SET_USAGE}`);
+    parts.push({ field: m[1]!.toLowerCase() as SetField, value: m[2]!.trim() });
   }
-  const account = await requireAccount(deps.db, actor.workspace.id, m[1]!);
+  const twice = parts.find((p, i) => p.field !== 'alias' && parts.findIndex((q) => q.field === p.field) !== i);
+  if (twice) throw new UserError(`\`${twice.field}\` is given twice; give each field once.`);
+  const account = await requireAccount(deps.db, actor.workspace.id, head[1]!);
   await deps.directory.authorize(actor, accountPolicy(account));
-  const field = m[2]!.toLowerCase() as (typeof SET_FIELDS)[number];
-  const value = m[3]!.trim();
-  const updated = await updateAccount(deps.db, account.id, await parseChange(deps, actor, field, value), { actorId: actor.user.id, at: deps.clock.now() });
-  return md`Updated *${updated.name}*: ${describe(updated, field, value)}.`;
+  const problems: string[] = [];
+  const changes: AccountChange[] = [];
+  for (const { field, value } of parts) {
+    try {
+      changes.push(await parseChange(deps, actor, field, value));
+    } catch (err) {
+      if (!(err instanceof UserError)) throw err;
+      problems.push(err.message);
+    }
+  }
+  if (problems.length) throw new UserError(`${problems.join(' ')}${parts.length > 1 ? ' Nothing was changed.' : ''}`);
+  const updated = await updateAccount(deps.db, account.id, changes, { actorId: actor.user.id, at: deps.clock.now() });
+  return md`Updated *${updated.name}*: ${joinMd(parts.map((p) => describe(updated, p.field, p.value)), '; ')}.`;
 }
 
 async function parseChange(deps: ListenerDeps, actor: Actor, field: (typeof SET_FIELDS)[number], value: string): Promise<AccountChange> {

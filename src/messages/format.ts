@@ -112,6 +112,15 @@ export function slackDate(at: Date, fallbackZone: string): Mrkdwn {
   return trusted(`<!date^${unix}^{date_short_pretty} {time}|${escapeText(fallback)}>`);
 }
 
+/**
+ * A day without a time, "Wed 16 Dec" (a cadence due date: due by the end of that working day), in
+ * `zone`, the account owner's. Plain text rather than a Slack date: Slack would render the moment
+ * in each reader's zone, where the end of the owner's day may already be the next day.
+ */
+export function slackDay(at: Date, zone: string): Mrkdwn {
+  return esc(DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL'));
+}
+
 /** Plain-text date for fallback text and plain_text fields, in a given zone. */
 export function plainDate(at: Date, zone: string): string {
   return DateTime.fromJSDate(at, { zone }).toFormat('ccc d LLL HH:mm ZZZZ');

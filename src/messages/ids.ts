@@ -24,6 +24,8 @@ export const ACTIONS = {
   // App Home.
   homeShowMore: 'home_show_more',
   homeLogTouch: 'home_log_touch',
+  // On a touch confirmation: a named participant who is not a key contact yet.
+  addTouchContact: 'add_touch_contact',
 } as const;
 
 export const EVENTS = {
@@ -37,6 +39,7 @@ export const VIEWS = {
   reassignModal: 'reassign_modal',
   dropModal: 'drop_modal',
   importModal: 'import_modal',
+  addContactModal: 'add_contact_modal',
 } as const;
 
 /** Block ids inside the /commit modal; they are also the keys of `response_action: errors`. */
@@ -70,4 +73,11 @@ export const IMPORT_BLOCKS = {
   kind: 'import_kind',
   file: 'import_file',
   checkOnly: 'import_check_only',
+} as const;
+
+/** Block ids inside the "Add a key contact" form (each input's action id is `value`). */
+export const CONTACT_BLOCKS = {
+  name: 'contact_name',
+  role: 'contact_role',
+  title: 'contact_title',
 } as const;

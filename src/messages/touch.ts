@@ -6,7 +6,8 @@ import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/clien
 import { type CadenceStatus } from '../services/cadence.js';
 import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../services/touches.js';
 import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from './ids.js';
-import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, modal, section, slackDate, truncate } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, modal, section, slackDate, slackDay, truncate } from './format.js';
+import { addContactButton } from './contact-modal.js';
 import type { StateValues } from './format.js';
 
 export const KIND_LABEL: Record<TouchKind, string> = {
@@ -49,16 +50,25 @@ function who(participants: string[], contacts: string[]): Mrkdwn | '' {
   return names.length ? md` with ${joinMd(names, ', ')}` : '';
 }
 
-/** Posted in the channel after a touch is logged. */
+/** At most this many "Add … as a key contact" buttons under a confirmation. */
+export const ADD_CONTACT_BUTTONS_MAX = 5;
+
+/**
+ * Posted in the channel after a touch is logged. Each person named who is not a key contact yet
+ * (a typed name, not a colleague) gets a button that adds them, so a quick add stays one line.
+ */
 export function touchConfirmation(t: TouchFull, account: { name: string; cadenceDueAt: Date | null }, zone: string): Message {
   const contacts = t.contacts.map((c) => c.contact.name);
   const head = md`${KIND_EMOJI[t.kind]} *${KIND_LABEL[t.kind]}*${who(t.participants, contacts)} · *${account.name}*`;
   const next =
-    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? md`Next touch due ${slackDate(account.cadenceDueAt, zone)}` : '';
-  return message(`${KIND_LABEL[t.kind]} with ${account.name}: ${t.summary}`, [
+    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? md`Next touch due ${slackDay(account.cadenceDueAt, zone)}` : '';
+  const blocks: KnownBlock[] = [
     section(md`${head}\n>${joinMd(t.summary.split('\n'), md`\n>`)}`),
     context(md`${SENTIMENT_LABEL[t.sentiment]} · ${slackDate(t.occurredAt, zone)} · logged by ${mention(t.loggedBy.slackUserId)}${next ? md` · ${next}` : ''}`),
-  ]);
+  ];
+  const named = t.participants.filter((p) => !/^<@[UW][A-Z0-9_]+>$/.test(p)).slice(0, ADD_CONTACT_BUTTONS_MAX);
+  if (named.length) blocks.push({ type: 'actions', block_id: 'touch_contacts', elements: named.map((n) => addContactButton(t.id, n)) });
+  return message(`${KIND_LABEL[t.kind]} with ${account.name}: ${t.summary}`, blocks);
 }
 
 // ---- modal ---------------------------------------------------------------------------------

@@ -70,6 +70,15 @@ export function accountPolicy(a: { name: string; ownerId: string | null }): Poli
 }
 
 /**
+ * Adding a key contact to an account (`/kept contact add`, the touch form's tick boxes, "Add … as a
+ * key contact" on a touch confirmation): open to every member, since it adds and never changes or
+ * removes what is there. One policy, so every path that adds a contact asks the same question.
+ */
+export function contactPolicy(a: { name: string; ownerId: string | null }): Policy {
+  return { subject: { kind: 'account', name: a.name }, holders: holders([[a.ownerId, 'accountOwner']]), open: true };
+}
+
+/**
  * Linking a channel adds it to `to`; if it was linked to `from`, it also leaves that account (whose
  * prompts, digest and commitments went there). Both checks must pass.
  */

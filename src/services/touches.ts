@@ -2,9 +2,10 @@
 // the account's cadence clock from when it happened.
 import type { Clock } from '../clock.js';
 import type { Db, DbOrTx } from '../db/client.js';
-import { Prisma, type Account, type Sentiment, type TouchKind } from '../../generated/prisma/client.js';
+import { Prisma, type Account, type Contact, type ContactRole, type Sentiment, type TouchKind } from '../../generated/prisma/client.js';
 import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
+import { CONTACT_NAME_MAX } from './contacts.js';
 import { normalizeName } from './match.js';
 
 export const TOUCH_SUMMARY_MAX = 1000;
@@ -92,6 +93,43 @@ export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promis
     if (!touch) throw err;
     return { created: false, touch, account: touch.account };
   }
+}
+
+/** A logged touch, with its account, for the actions that come after it (or null if it is gone). */
+export async function getTouch(db: DbOrTx, touchId: string): Promise<TouchFull | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(touchId)) return null;
+  return db.touch.findUnique({ where: { id: touchId }, include: touchInclude });
+}
+
+/**
+ * "Add Bill as a key contact" on a touch's confirmation: makes the participant `participant` (a
+ * typed name) a key contact of the touch's account, under `name` (which may be fuller), and links
+ * the touch to the contact instead of the name, in one transaction. A contact of that name that
+ * already exists (added meanwhile, or a second click) is linked, not duplicated.
+ */
+export async function addTouchContact(
+  db: Db,
+  input: { touchId: string; participant: string; name: string; role: ContactRole | null; title?: string | null },
+): Promise<{ contact: Contact; created: boolean; touch: TouchFull }> {
+  const name = input.name.trim().replace(/\s+/g, ' ');
+  if (!name) throw new UserError('The contact needs a name.');
+  if (name.length > CONTACT_NAME_MAX) throw new UserError(`A contact name can be at most ${CONTACT_NAME_MAX} characters.`);
+  return db.$transaction(async (tx) => {
+    const touch = await tx.touch.findUnique({ where: { id: input.touchId } });
+    if (!touch) throw new UserError('That touch no longer exists.');
+    const key = { accountId: touch.accountId, normalizedName: normalizeName(name) };
+    const existing = await tx.contact.findUnique({ where: { accountId_normalizedName: key } });
+    const contact =
+      existing ??
+      (await tx.contact.create({
+        data: { workspaceId: touch.workspaceId, ...key, name, role: input.role, title: input.title?.trim() || null },
+      }));
+    await tx.touchContact.createMany({ data: [{ touchId: touch.id, contactId: contact.id }], skipDuplicates: true });
+    const drop = new Set([normalizeName(input.participant), key.normalizedName]);
+    const participants = touch.participants.filter((p) => !drop.has(normalizeName(p)));
+    const updated = await tx.touch.update({ where: { id: touch.id }, data: { participants }, include: touchInclude });
+    return { contact, created: !existing, touch: updated };
+  });
 }
 
 async function ensureContacts(tx: DbOrTx, input: NewTouch): Promise<string[]> {

@@ -80,8 +80,8 @@ describe('/touch quick add', () => {
     expect(await kept.db.touch.count()).toBe(before + 1);
   });
 
-  it('opens the modal for an unknown contact, offering to add it', async () => {
-    await touch('meeting yesterday with <@U0002|maria> and Li (VP Ops): pricing pushback :-1:', { trigger_id: 'trig.touch-modal' });
+  it('when the form opens (no summary here), it offers to add an unknown name as a contact', async () => {
+    await touch('meeting yesterday with <@U0002|maria> and Li (VP Ops)', { trigger_id: 'trig.touch-modal' });
     const open = await kept.slack.waitFor('views.open');
     expect(open.view.callback_id).toBe('touch_modal');
     const blocks = open.view.blocks;
@@ -240,5 +240,93 @@ describe('prompt settings', () => {
     kept.slack.reset();
     await kept_('settings hours 18:00-09:00');
     expect(await reply()).toContain('same day');
+  });
+});
+
+describe('quick add with a name that is not a key contact yet (issue 14)', () => {
+  const inInit = (command: string, text: string) => kept.command({ command, text, channel_id: 'C0INIT' });
+  beforeAll(async () => {
+    await kept_('account add Initrode', 'C0INIT');
+    await reply();
+    for (const name of ['Umbrella East', 'Umbrella West']) {
+      kept.slack.reset();
+      await kept_(`account add ${name}`, 'D0001');
+      await reply();
+    }
+  });
+
+  it('saves the touch with the name as a participant, and the confirmation offers to add them', async () => {
+    await inInit('/touch', 'call with Bill: migration worries :-1:');
+    const post = await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'C0INIT');
+    expect(kept.slack.callsTo('views.open')).toHaveLength(0);
+    const account = await kept.db.account.findFirstOrThrow({ where: { name: 'Initrode' } });
+    const t = await kept.db.touch.findFirstOrThrow({ where: { accountId: account.id }, include: { contacts: true } });
+    expect(t).toMatchObject({ kind: 'call', summary: 'migration worries', sentiment: 'negative', participants: ['Bill'] });
+    expect(t.contacts).toHaveLength(0);
+    expect((await kept.db.account.findUniqueOrThrow({ where: { id: account.id } })).lastTouchAt).not.toBeNull();
+    const buttons = post.blocks.filter((b: any) => b.type === 'actions').flatMap((b: any) => b.elements);
+    expect(buttons.map((b: any) => [b.action_id, b.text.text])).toEqual([['add_touch_contact', 'Add Bill as a key contact']]);
+
+    // One click: a small form with the name filled in and a role to choose.
+    const ts = kept.slack.calls.find((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0INIT')!.ts!;
+    await kept.interact(blockAction({ actionId: 'add_touch_contact', value: buttons[0].value, channelId: 'C0INIT', messageTs: ts }));
+    const open = await kept.slack.waitFor('views.open');
+    expect(open.view.callback_id).toBe('add_contact_modal');
+    const field = (id: string) => open.view.blocks.find((b: any) => b.block_id === id);
+    expect(field('contact_name').element.initial_value).toBe('Bill');
+    expect(field('contact_role').element.options.map((o: any) => o.text.text)).toEqual(['Decision maker', 'Champion', 'Influencer', 'Executive sponsor', 'User']);
+
+    // The role is asked for on its field.
+    const submit = (role: string | null) =>
+      kept.interact(
+        viewSubmission({
+          callbackId: 'add_contact_modal',
+          privateMetadata: open.view.private_metadata,
+          values: {
+            contact_name: { value: { type: 'plain_text_input', value: 'Bill Jones' } },
+            contact_role: { value: { type: 'static_select', selected_option: role ? option({ value: role }) : null } },
+            contact_title: { value: { type: 'plain_text_input', value: 'CTO' } },
+          },
+        }),
+      );
+    expect(JSON.parse((await submit(null)).body)).toEqual({ response_action: 'errors', errors: { contact_role: 'Choose the contact’s role.' } });
+
+    // Saved: the contact, linked to the touch in place of the name, and the confirmation updated in place.
+    await submit('champion');
+    const update = await kept.slack.waitFor('chat.update', (a) => a.ts === ts);
+    const contact = await kept.db.contact.findFirstOrThrow({ where: { accountId: account.id } });
+    expect(contact).toMatchObject({ name: 'Bill Jones', role: 'champion', title: 'CTO' });
+    const after = await kept.db.touch.findUniqueOrThrow({ where: { id: t.id }, include: { contacts: true } });
+    expect(after.participants).toEqual([]);
+    expect(after.contacts.map((c) => c.contactId)).toEqual([contact.id]);
+    expect(JSON.stringify(update.blocks)).toContain('with Bill Jones');
+    expect(JSON.stringify(update.blocks)).not.toContain('add_touch_contact');
+    const said = await kept.slack.waitFor('chat.postEphemeral', (a) => String(a.text).includes('Bill Jones'));
+    expect(said.text).toContain('Added Bill Jones (champion) as a key contact of Initrode');
+
+    // The next touch that names Bill finds the contact.
+    kept.slack.reset();
+    await inInit('/touch', 'email to Bill: sent the migration plan');
+    await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'C0INIT');
+    const latest = await kept.db.touch.findFirstOrThrow({ where: { summary: 'sent the migration plan' }, include: { contacts: true } });
+    expect(latest.contacts.map((c) => c.contactId)).toEqual([contact.id]);
+  });
+
+  it('opens the form when the account is unclear: two accounts match', async () => {
+    await kept.command({ command: '/touch', text: 'umbrella call with Bill: intro', channel_id: 'D0001' });
+    const open = await kept.slack.waitFor('views.open');
+    expect(open.view.callback_id).toBe('touch_modal');
+    expect(JSON.stringify(open.view)).toContain('matches several accounts');
+  });
+
+  it('/commit follows the same rule: saved when all is there, the form when two accounts match', async () => {
+    await inInit('/commit', 'Send the migration plan by Friday');
+    await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'C0INIT');
+    expect(await kept.db.commitment.count({ where: { title: 'Send the migration plan' } })).toBe(1);
+    expect(kept.slack.callsTo('views.open')).toHaveLength(0);
+    await kept.command({ command: '/commit', text: 'umbrella: send the deck by Friday', channel_id: 'D0001' });
+    const open = await kept.slack.waitFor('views.open');
+    expect(open.view.callback_id).toBe('commit_modal');
+    expect(JSON.stringify(open.view)).toContain('matches several accounts');
   });
 });

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as accountViews from '../../src/messages/account.js';
 import * as auditViews from '../../src/messages/audit.js';
 import * as commitModalViews from '../../src/messages/commit-modal.js';
+import * as contactModalViews from '../../src/messages/contact-modal.js';
 import * as commitmentModalViews from '../../src/messages/commitment-modals.js';
 import * as commitmentViews from '../../src/messages/commitment.js';
 import * as digestViews from '../../src/messages/digest.js';
@@ -220,18 +221,21 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
       { account: { id: 'a1', name: f.t(0) }, kind: 'call', contacts: [f.contact(0), f.contact(1)], contactIds: ['k0'], unknownNames: [f.t(11), f.t(12)], colleagues: ['U0ACTOR'], summary: f.t(10), problems: [f.t(21)] },
       { channelId: 'C0ACME', timeZone: zone, accountId: 'a1' },
     ),
+  'contact-modal.addContactButton': (f) => ({ type: 'actions', elements: [contactModalViews.addContactButton('t1', f.touch.participants[0]!)] }),
+  'contact-modal.addContactModal': (f) =>
+    contactModalViews.addContactModal({ name: f.t(0) }, { touchId: 't1', name: f.touch.participants[0]!, timeZone: zone, message: { channel: 'C0ACME', ts: '1.2' } }),
   'touch.timelineMessage': (f) => touchViews.timelineMessage({ id: 'a1', name: f.t(0) }, f.timeline, { at: now, id: 't0' }, zone, 2),
 };
 
 /** Exported functions that read input or compute values rather than build what Slack shows. */
 const NOT_BUILDERS = new Set([
-  'format.truncate', 'format.plainDate', 'format.slackDate',
+  'format.truncate', 'format.plainDate', 'format.slackDate', 'format.slackDay', 'contact-modal.readAddContactModal',
   'commit-modal.readCommitModal', 'touch.readTouchModal', 'reschedule-modal.readRescheduleModal',
   'home.readHomePages', 'home.homeLimits', 'home.parseShowMore',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {
-  format, account: accountViews, audit: auditViews, 'commit-modal': commitModalViews, 'commitment-modals': commitmentModalViews, commitment: commitmentViews,
+  format, account: accountViews, audit: auditViews, 'commit-modal': commitModalViews, 'contact-modal': contactModalViews, 'commitment-modals': commitmentModalViews, commitment: commitmentViews,
   digest: digestViews, help: helpViews, home: homeViews, permissions: permissionViews, prompts: promptViews, 'reschedule-modal': rescheduleViews, touch: touchViews,
 };
 

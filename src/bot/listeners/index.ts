@@ -8,6 +8,7 @@ import { openCommitModalAction } from './actions/open-commit-modal.js';
 import { logTouchAction, snoozeCadenceAction } from './actions/prompt-buttons.js';
 import { homeLogTouch, homeShowMore } from './actions/home-buttons.js';
 import { timelineOlder } from './actions/timeline-older.js';
+import { addTouchContactAction } from './actions/add-touch-contact.js';
 import { appHomeOpened } from './events/app-home-opened.js';
 import { commitCommand } from './commands/commit.js';
 import { keptCommand } from './commands/kept/index.js';
@@ -19,6 +20,7 @@ import { dropSubmit, reassignSubmit } from './views/commitment-modals.js';
 import { rescheduleSubmit } from './views/reschedule-modal.js';
 import { touchModalSubmit } from './views/touch-modal.js';
 import { importModalSubmit } from './views/import-modal.js';
+import { addContactSubmit } from './views/add-contact-modal.js';
 
 export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   const d: ListenerDeps = { ...deps, directory: new Directory(deps.db, deps.clock, app.client) };
@@ -39,6 +41,7 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.action(ACTIONS.commitmentMoreTime, moreTimeAction(d));
   app.action(ACTIONS.homeShowMore, homeShowMore(d));
   app.action(ACTIONS.homeLogTouch, homeLogTouch(d));
+  app.action(ACTIONS.addTouchContact, addTouchContactAction(d));
   app.event(EVENTS.appHomeOpened, appHomeOpened(d));
   app.options(ACTIONS.accountSelect, accountOptions(d));
   app.view(VIEWS.commitModal, commitModalSubmit(d));
@@ -47,5 +50,6 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.view(VIEWS.reassignModal, reassignSubmit(d));
   app.view(VIEWS.dropModal, dropSubmit(d));
   app.view(VIEWS.importModal, importModalSubmit(d));
+  app.view(VIEWS.addContactModal, addContactSubmit(d));
   return d;
 }

@@ -61,7 +61,10 @@ export function touchCommand(deps: ListenerDeps) {
     const at = draft.occurredAt ?? now;
     const local = DateTime.fromJSDate(at, { zone });
 
-    if (problems.length || !account || parsed.kind !== 'complete' || unknown.length) {
+    // The form opens only when something needed is missing or unclear (no account, two accounts
+    // match, no kind or summary, words Kept could not place). A name that is not a key contact yet
+    // is saved as a named participant; the confirmation offers to add them (touchConfirmation).
+    if (problems.length || !account || parsed.kind !== 'complete') {
       if (unknown.length && account) problems.push(`${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a key contact of ${account.name} yet: tick to add, or leave as a name.`);
       const prefill: TouchPrefill = {
         ...(account ? { account } : {}),
@@ -89,7 +92,7 @@ export function touchCommand(deps: ListenerDeps) {
         occurredAt: at,
         summary: draft.summary!,
         sentiment: draft.sentiment,
-        participants: draft.mentions.map((id) => `<@${id}>`),
+        participants: [...unknown, ...draft.mentions.map((id) => `<@${id}>`)],
         contactIds: matched.map((c) => c.id),
         newContacts: [],
         loggedById: actor.user.id,

@@ -3,6 +3,7 @@
 import type { ContactRole } from '../../../../../generated/prisma/client.js';
 import { requireAccount } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
+import { contactPolicy } from '../../../../services/permissions.js';
 import { addContact, CONTACT_ROLES, contactsWithLastTouch, ROLE_LABEL } from '../../../../services/contacts.js';
 import { contactList } from '../../../../messages/account.js';
 import { md, note, type Message } from '../../../../messages/format.js';
@@ -22,6 +23,7 @@ export async function contactCommand(deps: ListenerDeps, actor: Actor, verb: str
   const m = quoted ?? bare;
   if (!m) throw new UserError('Write `/kept contact add acme "Dana Smith" cfo decision-maker`: the account, the name (in quotes if it has spaces), then an optional title, role and email.');
   const account = await requireAccount(deps.db, actor.workspace.id, m[1]!);
+  await deps.directory.authorize(actor, contactPolicy(account));
   let role: ContactRole | null = null;
   let email: string | null = null;
   const title: string[] = [];

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import { DateTime } from 'luxon';
 import { ROLE_LABEL, type ContactWithLastTouch } from '../services/contacts.js';
 import type { AccountOverview } from '../services/overview.js';
-import { type Message, type Mrkdwn, channel, context, joinMd, md, mention, message, mrkdwnText, plainText, section, slackDate } from './format.js';
+import { type Message, type Mrkdwn, channel, context, joinMd, md, mention, message, mrkdwnText, plainText, section, slackDate, slackDay } from './format.js';
 import { auditLine } from './audit.js';
 import { KIND_LABEL, STATUS_LABEL } from './touch.js';
 import type { TouchKind } from '../../generated/prisma/client.js';
@@ -26,7 +26,7 @@ export function accountCard(o: AccountOverview, zone: string): Message {
     md`*Owner*\n${a.owner ? mention(a.owner.slackUserId) : 'nobody yet'}`,
     md`*Tier*\n${a.tier}`,
     md`*Cadence*\nevery ${o.intervalDays} days · ${STATUS_LABEL[o.status]}`,
-    md`*Next touch due*\n${a.cadenceDueAt ? slackDate(a.cadenceDueAt, zone) : '—'}`,
+    md`*Next touch due*\n${a.cadenceDueAt ? slackDay(a.cadenceDueAt, a.owner?.timeZone ?? zone) : '—'}`,
     md`*Last touch*\n${o.lastTouch ? md`${KIND_LABEL[o.lastTouch.kind as TouchKind]} ${slackDate(o.lastTouch.at, zone)}` : 'none yet'}`,
     md`*Open commitments*\nours ${o.open.ours} · theirs ${o.open.theirs}${o.open.overdue ? ` · :warning: ${o.open.overdue} overdue` : ''}`,
     md`*Renewal*\n${a.renewalDate ? DateTime.fromJSDate(a.renewalDate, { zone: 'UTC' }).toFormat('d LLL yyyy') : '—'}`,

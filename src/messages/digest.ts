@@ -6,7 +6,7 @@ import { ROLE_LABEL } from '../services/contacts.js';
 import type { AccountReview, Digest, DigestItem } from '../services/digest.js';
 import { formatRate } from '../services/reliability.js';
 import { commitmentActions } from './commitment.js';
-import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, section, slackDate, truncate, truncateMd } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, section, slackDate, slackDay, truncate, truncateMd } from './format.js';
 import { STATUS_LABEL } from './touch.js';
 
 /** Room kept under Slack's ~13,000-character payload limit. */
@@ -35,7 +35,7 @@ function sections(lines: Mrkdwn[]): KnownBlock[] {
 function accountUnits(r: AccountReview, zone: string): KnownBlock[][] {
   const lines: Mrkdwn[] = [
     md`*${r.name}* · ${r.tier} · ${r.ownerSlackId ? mention(r.ownerSlackId) : 'no owner'} · ${STATUS_LABEL[r.status]}`,
-    md`Touches this week: ${r.touchesThisWeek} (cadence every ${r.intervalDays} days; next due ${r.nextDueAt ? slackDate(r.nextDueAt, zone) : '—'})`,
+    md`Touches this week: ${r.touchesThisWeek} (cadence every ${r.intervalDays} days; next due ${r.nextDueAt ? slackDay(r.nextDueAt, zone) : '—'})`,
     md`Delivered this week: ${r.delivered.thisWeek}${r.delivered.thisWeek ? ` (${r.delivered.onTimeThisWeek} on time)` : ''} · on time 4 weeks ${formatRate(r.onTime4)}, 12 weeks ${formatRate(r.onTime12)}`,
   ];
   if (r.dueNext7.length) lines.push(md`*Due in the next 7 days*`, ...r.dueNext7.map((i) => md`• ${itemLine(i)}`));

@@ -8,7 +8,7 @@ import { dueBucket, type DueBucket, type HomeAccount, type HomeData, type HomeLi
 import { formatRate } from '../services/reliability.js';
 import { ACTIONS } from './ids.js';
 import { commitmentLine } from './commitment.js';
-import { LIMITS, type Mrkdwn, context, md, mrkdwnText, section, slackDate } from './format.js';
+import { LIMITS, type Mrkdwn, context, md, mrkdwnText, section, slackDate, slackDay } from './format.js';
 import { STATUS_LABEL } from './touch.js';
 
 /** Items per list on the first page; "Show more" asks for page 2, 3… of that list. */
@@ -84,7 +84,7 @@ export function onTimeText(onTime: HomeData['onTime']): string {
 }
 
 function accountLine(a: HomeAccount, zone: string): Mrkdwn {
-  const due = a.nextDueAt ? md`Touch due ${slackDate(a.nextDueAt, zone)}` : 'No touch due';
+  const due = a.nextDueAt ? md`Touch due ${slackDay(a.nextDueAt, zone)}` : 'No touch due';
   const last = a.lastTouchAt ? md`last touch ${slackDate(a.lastTouchAt, zone)}` : 'never touched';
   return md`${STATUS_LABEL[a.status]} · *${a.name}*\n${due} · ${last}`;
 }

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { PromptPayload } from '../services/prompts.js';
 import { ACTIONS } from './ids.js';
 import { commitmentActions } from './commitment.js';
-import { LIMITS, type Message, context, md, mention, message, section, slackDate } from './format.js';
+import { LIMITS, type Message, context, md, mention, message, section, slackDate, slackDay } from './format.js';
 import { button } from './format.js';
 
 type Of<K extends PromptPayload['kind']> = PromptPayload & { kind: K };
@@ -16,7 +16,7 @@ const owner = (p: { ownerSlackId: string | null }) => (p.ownerSlackId ? mention(
 function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): KnownBlock[] {
   if (p.kind === 'cadence_due_soon') {
     return [
-      section(md`:alarm_clock: *${p.accountName}*: a touch is due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
+      section(md`:alarm_clock: *${p.accountName}*: a touch is due ${slackDay(new Date(p.dueAt), p.dueZone ?? 'UTC')} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
       { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary'), button(ACTIONS.snoozeCadence, 'Snooze 2 days', p.accountId)] },
     ];
   }
@@ -52,7 +52,7 @@ export function promptMessage(p: PromptPayload): Message {
       return dueSoonDigest([p as Of<'cadence_due_soon'> | Of<'commitment_due_soon'>]);
     case 'cadence_overdue':
       return message(`${p.accountName}: contact cadence missed`, [
-        section(md`:red_circle: *${p.accountName}* is overdue for a touch: due ${when(p.dueAt)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
+        section(md`:red_circle: *${p.accountName}* is overdue for a touch: due ${slackDay(new Date(p.dueAt), p.dueZone ?? 'UTC')} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
         { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
       ]);
     case 'going_dark':

@@ -57,11 +57,11 @@ export const ADD_CONTACT_BUTTONS_MAX = 5;
  * Posted in the channel after a touch is logged. Each person named who is not a key contact yet
  * (a typed name, not a colleague) gets a button that adds them, so a quick add stays one line.
  */
-export function touchConfirmation(t: TouchFull, account: { name: string; cadenceDueAt: Date | null }, zone: string): Message {
+export function touchConfirmation(t: TouchFull, account: { name: string; cadenceDueAt: Date | null; owner?: { timeZone: string } | null }, zone: string): Message {
   const contacts = t.contacts.map((c) => c.contact.name);
   const head = md`${KIND_EMOJI[t.kind]} *${KIND_LABEL[t.kind]}*${who(t.participants, contacts)} · *${account.name}*`;
   const next =
-    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? md`Next touch due ${slackDay(account.cadenceDueAt, zone)}` : '';
+    t.kind === 'note' ? 'A note: kept in the timeline, the cadence clock is unchanged.' : account.cadenceDueAt ? md`Next touch due ${slackDay(account.cadenceDueAt, account.owner?.timeZone ?? zone)}` : '';
   const blocks: KnownBlock[] = [
     section(md`${head}\n>${joinMd(t.summary.split('\n'), md`\n>`)}`),
     context(md`${SENTIMENT_LABEL[t.sentiment]} · ${slackDate(t.occurredAt, zone)} · logged by ${mention(t.loggedBy.slackUserId)}${next ? md` · ${next}` : ''}`),

@@ -179,14 +179,15 @@ export type AccountChange =
  * Changes one or several of an account's details (who may: accountPolicy in services/permissions.ts)
  * and records before and after in the audit trail, in one transaction: when one change is refused
  * (a taken name or alias, a cadence out of range) none is applied. The cadence moments are
- * recomputed once, after every change, when the cadence or the tier changed.
+ * recomputed once, after every change, when the cadence, the tier or the owner changed.
  */
 export async function updateAccount(db: DbOrTx, accountId: string, change: AccountChange | AccountChange[], by?: ChangedBy): Promise<Account> {
   const changes = Array.isArray(change) ? change : [change];
   return inTransaction(db, async (tx) => {
     const before = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
     for (const c of changes) await applyChange(tx, accountId, c);
-    if (changes.some((c) => c.field === 'cadence' || c.field === 'tier')) await refreshCadence(tx, { accountIds: [accountId] });
+    // The moments are days in the owner's zone, so a new owner can move them too.
+    if (changes.some((c) => c.field === 'cadence' || c.field === 'tier' || c.field === 'owner')) await refreshCadence(tx, { accountIds: [accountId] });
     const after = await tx.account.findUniqueOrThrow({ where: { id: accountId }, include: { owner: { select: { slackUserId: true } } } });
     const was = auditedDetails(before);
     const now = auditedDetails(after);

@@ -4,7 +4,12 @@
 import { Prisma } from '../../generated/prisma/client.js';
 import type { DbOrTx } from '../db/client.js';
 import { readSettings, type TierName, type WorkspaceSettings } from './settings.js';
-import { addWorkingDays } from './time.js';
+import { DateTime } from 'luxon';
+import { isValidTimeZone } from './time.js';
+import type { WorkingHours } from './working-hours.js';
+
+/** Mon–Fri 09:00–18:00, the workspace default (settings.ts). */
+const DEFAULT_WORKING_HOURS: WorkingHours = { start: '09:00', end: '18:00' };
 
 export type CadenceStatus = 'on_track' | 'due_soon' | 'overdue' | 'dark';
 
@@ -34,19 +39,28 @@ export function intervalDays(account: { cadenceDays: number | null; tier: TierNa
 }
 
 /**
- * From the last counted touch (or when the account was created): due after the interval, dark
- * after twice the interval, and a warning window of the last `warningFraction` of the interval,
- * at least one working day.
+ * Cadence moments are days, like a commitment's due date without a time. From the day of the last
+ * counted touch (or of the account's creation), in `zone` (the account owner's): the touch is due
+ * by the end of working hours on the day the interval ends, the account goes dark at the end of
+ * the day twice the interval on, and the warning comes at the start of working hours on the first
+ * day of the last `warningFraction` of the interval, at least one working day before the due day.
+ * Wall-clock maths in the zone, so the moments keep their local hour across daylight-saving changes.
  */
-export function cadenceMoments(base: Date, days: number, warningFraction: number): CadenceMoments {
-  const dueAt = new Date(base.getTime() + days * DAY_MS);
-  const byFraction = new Date(dueAt.getTime() - Math.round(days * warningFraction * DAY_MS));
-  const oneWorkingDay = addWorkingDays(dueAt, -1, 'UTC');
+export function cadenceMoments(base: Date, days: number, warningFraction: number, zone = 'UTC', hours: WorkingHours = DEFAULT_WORKING_HOURS): CadenceMoments {
+  const baseDay = DateTime.fromJSDate(base, { zone: isValidTimeZone(zone) ? zone : 'UTC' }).startOf('day');
+  const at = (day: DateTime, hm: string) => {
+    const [hour = 0, minute = 0] = hm.split(':').map(Number);
+    return day.set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  };
+  const dueDay = baseDay.plus({ days });
+  const byFraction = dueDay.minus({ days: Math.round(days * warningFraction) });
+  let workingDayBefore = dueDay.minus({ days: 1 });
+  while (workingDayBefore.weekday > 5) workingDayBefore = workingDayBefore.minus({ days: 1 });
   return {
     intervalDays: days,
-    warnAt: byFraction < oneWorkingDay ? byFraction : oneWorkingDay,
-    dueAt,
-    darkAt: new Date(base.getTime() + 2 * days * DAY_MS),
+    warnAt: at(byFraction < workingDayBefore ? byFraction : workingDayBefore, hours.start),
+    dueAt: at(dueDay, hours.end),
+    darkAt: at(baseDay.plus({ days: 2 * days }), hours.end),
   };
 }
 
@@ -68,9 +82,10 @@ export const STATUS_ORDER: Record<CadenceStatus, number> = { dark: 0, overdue: 1
 export async function refreshCadence(db: DbOrTx, scope: { accountIds: string[] } | { workspaceId: string }): Promise<void> {
   if ('accountIds' in scope && scope.accountIds.length === 0) return;
   const where = 'accountIds' in scope ? Prisma.sql`a.id = ANY(${scope.accountIds}::uuid[])` : Prisma.sql`a.workspace_id = ${scope.workspaceId}::uuid`;
-  const accounts = await db.$queryRaw<{ id: string; tier: TierName; cadence_days: number | null; last_touch_at: Date | null; created_at: Date; settings: unknown }[]>`
-    SELECT a.id, a.tier::text AS tier, a.cadence_days, a.last_touch_at, a.created_at, w.settings
-    FROM accounts a JOIN workspaces w ON w.id = a.workspace_id WHERE ${where}`;
+  // The owner's zone comes in the same read: the moments are days in it (no owner: UTC).
+  const accounts = await db.$queryRaw<{ id: string; tier: TierName; cadence_days: number | null; last_touch_at: Date | null; created_at: Date; settings: unknown; zone: string | null }[]>`
+    SELECT a.id, a.tier::text AS tier, a.cadence_days, a.last_touch_at, a.created_at, w.settings, o.time_zone AS zone
+    FROM accounts a JOIN workspaces w ON w.id = a.workspace_id LEFT JOIN users o ON o.id = a.owner_id WHERE ${where}`;
   // Settings are validated once per workspace, not once per account.
   const parsed = new Map<string, WorkspaceSettings>();
   const settingsOf = (raw: unknown) => {
@@ -82,7 +97,8 @@ export async function refreshCadence(db: DbOrTx, scope: { accountIds: string[] }
   for (let i = 0; i < accounts.length; i += 5000) {
     const rows = accounts.slice(i, i + 5000).map((a) => {
       const settings = settingsOf(a.settings);
-      const m = cadenceMoments(a.last_touch_at ?? a.created_at, intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings), settings.cadenceWarningFraction);
+      const days = intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings);
+      const m = cadenceMoments(a.last_touch_at ?? a.created_at, days, settings.cadenceWarningFraction, a.zone ?? 'UTC', settings.workingHours);
       return { id: a.id, warn: m.warnAt, due: m.dueAt, dark: m.darkAt };
     });
     await db.$executeRaw`

@@ -36,6 +36,8 @@ export const EXPORT_COLUMNS: Record<ExportKind, string[]> = {
 const STATUS_LABEL: Record<CadenceStatus, string> = { on_track: 'on track', due_soon: 'due soon', overdue: 'overdue', dark: 'dark' };
 
 const at = (d: Date | null, zone: string) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd HH:mm') : '');
+/** A cadence due moment is a day: the end of the owner's working day, so the day in the owner's zone. */
+const localDay = (d: Date | null, zone: string) => (d ? DateTime.fromJSDate(d, { zone }).toFormat('yyyy-MM-dd') : '');
 const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '');
 const rate = (r: OnTime | undefined) => (r && r.rate !== null ? `${Math.round(r.rate * 100)}%` : '');
 
@@ -51,9 +53,9 @@ export async function exportRows(db: DbOrTx, req: ExportRequest): Promise<string
   switch (req.kind) {
     case 'accounts': {
       const accounts = await db.$queryRaw<
-        { id: string; external_id: string | null; name: string; aliases: string[]; owner: string | null; owner_name: string | null; tier: string; cadence_days: number | null; renewal_date: Date | null; channels: string | null; last_touch_at: Date | null; cadence_warn_at: Date | null; cadence_due_at: Date | null; cadence_dark_at: Date | null; open: bigint }[]
+        { id: string; external_id: string | null; name: string; aliases: string[]; owner: string | null; owner_name: string | null; tier: string; cadence_days: number | null; renewal_date: Date | null; channels: string | null; last_touch_at: Date | null; cadence_warn_at: Date | null; cadence_due_at: Date | null; cadence_dark_at: Date | null; owner_zone: string | null; open: bigint }[]
       >`
-        SELECT a.id, a.external_id, a.name, a.aliases, u.slack_user_id AS owner, u.display_name AS owner_name, a.tier::text AS tier, a.cadence_days, a.renewal_date,
+        SELECT a.id, a.external_id, a.name, a.aliases, u.slack_user_id AS owner, u.display_name AS owner_name, u.time_zone AS owner_zone, a.tier::text AS tier, a.cadence_days, a.renewal_date,
                (SELECT string_agg(ch.channel_id, '; ' ORDER BY ch.created_at) FROM account_channels ch WHERE ch.account_id = a.id) AS channels,
                a.last_touch_at, a.cadence_warn_at, a.cadence_due_at, a.cadence_dark_at,
                (SELECT count(*) FROM commitments c WHERE c.account_id = a.id AND c.status = 'open') AS open
@@ -64,7 +66,7 @@ export async function exportRows(db: DbOrTx, req: ExportRequest): Promise<string
       return accounts.map((a) => [
         a.external_id ?? '', a.name, a.aliases.join('; '), a.owner ?? '', a.owner_name ?? '', a.tier, a.cadence_days?.toString() ?? '', day(a.renewal_date), a.channels ?? '',
         STATUS_LABEL[cadenceStatus({ warnAt: a.cadence_warn_at, dueAt: a.cadence_due_at, darkAt: a.cadence_dark_at }, now)],
-        at(a.last_touch_at, zone), at(a.cadence_due_at, zone), rate(rates.get(a.id)?.[0]), rate(rates.get(a.id)?.[1]), String(a.open),
+        at(a.last_touch_at, zone), localDay(a.cadence_due_at, a.owner_zone ?? zone), rate(rates.get(a.id)?.[0]), rate(rates.get(a.id)?.[1]), String(a.open),
       ]);
     }
     case 'contacts': {

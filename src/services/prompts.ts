@@ -39,7 +39,8 @@ interface AccountRef {
 }
 
 export type PromptPayload =
-  | ({ kind: 'cadence_due_soon' | 'cadence_overdue' | 'going_dark'; dueAt: string; lastTouchAt: string | null; intervalDays: number } & AccountRef)
+  /** dueZone: the owner's, in which the due day is shown (absent from payloads recorded before it existed). */
+  | ({ kind: 'cadence_due_soon' | 'cadence_overdue' | 'going_dark'; dueAt: string; dueZone?: string; lastTouchAt: string | null; intervalDays: number } & AccountRef)
   | ({ kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'; commitmentId: string; number: number; title: string; direction: Direction; dueAt: string; dueTimeZone: string; followUp: number } & AccountRef)
   | ({ kind: 'negative_touch'; touchId: string; touchKind: string; summary: string; loggedBySlackId: string; occurredAt: string } & AccountRef)
   | ({ kind: 'renewal'; renewalDate: string; daysBefore: number; lastTouchAt: string | null; intervalDays: number } & AccountRef);
@@ -170,6 +171,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
   const cadence = (a: AccountRow) => ({
     ...ref(a),
     dueAt: a.cadence_due_at!.toISOString(),
+    dueZone: a.owner_time_zone ?? 'UTC',
     lastTouchAt: a.last_touch_at?.toISOString() ?? null,
     intervalDays: intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settingsOf(a.settings)),
   });

@@ -11,7 +11,7 @@ import { normalizeName } from './match.js';
 export const TOUCH_SUMMARY_MAX = 1000;
 export const TOUCH_PARTICIPANTS_MAX = 20;
 
-export const touchInclude = { account: true, loggedBy: true, contacts: { include: { contact: true } } } as const;
+export const touchInclude = { account: { include: { owner: { select: { timeZone: true } } } }, loggedBy: true, contacts: { include: { contact: true } } } as const;
 export type TouchFull = Prisma.TouchGetPayload<{ include: typeof touchInclude }>;
 
 export interface NewTouch {
@@ -50,7 +50,7 @@ export function validateTouch(input: { summary: string; occurredAt: Date; partic
   };
 }
 
-export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promise<{ created: boolean; touch: TouchFull; account: Account }> {
+export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promise<{ created: boolean; touch: TouchFull; account: TouchFull['account'] }> {
   const now = clock.now();
   const problems = Object.values(validateTouch(input, now)).filter(Boolean);
   if (problems.length) throw new UserError(problems.join(' '));
@@ -81,7 +81,7 @@ export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promis
           WHERE id = ${input.accountId}::uuid`;
         await refreshCadence(tx, { accountIds: [input.accountId] });
       }
-      const account = await tx.account.findUniqueOrThrow({ where: { id: input.accountId } });
+      const account = await tx.account.findUniqueOrThrow({ where: { id: input.accountId }, include: touchInclude.account.include });
       return { created: true, touch, account };
     });
   } catch (err) {

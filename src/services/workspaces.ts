@@ -31,7 +31,8 @@ export async function updateSettings(db: DbOrTx, workspaceId: string, patch: Par
     if (Object.keys(diff.after).length === 0) return next;
     await tx.workspace.update({ where: { id: workspaceId }, data: { settings: next } });
     await recordAudit(tx, { workspaceId, kind: patch.adminSlackIds ? 'admins_changed' : 'settings_changed', ...diff }, by);
-    if (patch.tierCadenceDays || patch.cadenceWarningFraction !== undefined) await refreshCadence(tx, { workspaceId });
+    // Working hours move the cadence moments too: due at their end, warned at their start.
+    if (patch.tierCadenceDays || patch.cadenceWarningFraction !== undefined || patch.workingHours) await refreshCadence(tx, { workspaceId });
     return next;
   });
 }

@@ -74,7 +74,7 @@ describe('export', () => {
     expect(Object.keys(accounts[0]!)).toEqual(EXPORT_COLUMNS.accounts);
     expect(accounts.find((a) => a['Account Name'] === 'Acme, Inc.')).toMatchObject({
       Aliases: 'acme corp', Owner: 'U0001', 'Owner Name': 'ana', Tier: 'strategic', 'Cadence Days': '14', 'Renewal Date': '2027-03-31',
-      'Slack Channel': 'C0ACME01; C0ACME02', 'Cadence Status': 'on track', 'Last Touch': '2026-11-18 15:30', 'Next Due': '2026-12-02 15:30',
+      'Slack Channel': 'C0ACME01; C0ACME02', 'Cadence Status': 'on track', 'Last Touch': '2026-11-18 15:30', 'Next Due': '2026-12-02',
       'Open Commitments': '2',
     });
     expect(accounts.find((a) => a['Account Name'] === 'Zoë "Z" Labs')).toMatchObject({ 'External ID': '001Z', 'On-Time 4 Weeks': '100%', 'On-Time 12 Weeks': '100%' });

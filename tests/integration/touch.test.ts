@@ -1,4 +1,5 @@
 // /touch, key contacts, cadence and the account card/timeline, end to end.
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, startKept, type Kept } from '../helpers/kept.js';
 import { blockAction, option, viewSubmission } from '../helpers/slack-requests.js';
@@ -11,6 +12,8 @@ const kept_ = (text: string, channel_id = 'C0ACME') => kept.command({ command: '
 const touch = (text: string, extra: Record<string, string> = {}) => kept.command({ command: '/touch', text, channel_id: 'C0ACME', ...extra });
 const reply = async () => JSON.stringify((await kept.lastResponse()).body);
 const acme = () => kept.db.account.findFirstOrThrow({ where: { name: 'Acme' } });
+/** 18:00 Berlin (the owner's zone), `days` days after the day of `from`. */
+const endOfDay = (from: Date, days: number) => DateTime.fromJSDate(from, { zone: 'Europe/Berlin' }).plus({ days }).set({ hour: 18, minute: 0, second: 0, millisecond: 0 }).toUTC().toISO();
 
 beforeAll(async () => {
   kept = await startKept({ now: NOW });
@@ -34,7 +37,9 @@ describe('cadence from the tier', () => {
   it('a new strategic account is due a week after creation', async () => {
     const a = await acme();
     expect(a.cadenceDays).toBeNull();
-    expect(a.cadenceDueAt!.getTime() - a.createdAt.getTime()).toBe(7 * 24 * 3600 * 1000);
+    // Created Mon 23 Nov 10:00 Berlin (the owner's zone): due by the end of the working day a week on.
+    expect(a.createdAt.toISOString()).toBe('2026-11-23T09:00:00.000Z');
+    expect(a.cadenceDueAt?.toISOString()).toBe('2026-11-30T17:00:00.000Z');
   });
 });
 
@@ -49,9 +54,11 @@ describe('/touch quick add', () => {
     expect(t.contacts.map((c) => c.contact.name)).toEqual(['Dana Smith']);
     const a = await acme();
     expect(a.lastTouchAt?.toISOString()).toBe('2026-11-23T09:00:00.000Z');
-    expect(a.cadenceDueAt?.toISOString()).toBe('2026-11-30T09:00:00.000Z');
+    // Cadence moments are days: due by the end of the owner's working day (18:00 Berlin), shown as a day.
+    expect(a.cadenceDueAt?.toISOString()).toBe('2026-11-30T17:00:00.000Z');
+    expect(a.cadenceWarnAt?.toISOString()).toBe('2026-11-27T08:00:00.000Z'); // Fri 27 Nov 09:00 Berlin
     expect(post.text).toContain('Call with Acme: renewal on track');
-    expect(JSON.stringify(post.blocks)).toContain('Next touch due');
+    expect(JSON.stringify(post.blocks)).toContain('Next touch due Mon 30 Nov');
   });
 
   it('a backdated touch only moves the clock if it is the latest', async () => {
@@ -206,14 +213,14 @@ describe('settings', () => {
     await kept_('settings cadence strategic 10');
     expect(await reply()).toContain('strategic every 10 days');
     const a = await acme();
-    expect(a.cadenceDueAt!.getTime() - a.lastTouchAt!.getTime()).toBe(10 * 24 * 3600 * 1000);
+    expect(a.cadenceDueAt!.toISOString()).toBe(endOfDay(a.lastTouchAt!, 10));
   });
 
   it('an account’s own cadence wins over the tier', async () => {
     await kept_('account set acme cadence 3');
     await reply();
     const a = await acme();
-    expect(a.cadenceDueAt!.getTime() - a.lastTouchAt!.getTime()).toBe(3 * 24 * 3600 * 1000);
+    expect(a.cadenceDueAt!.toISOString()).toBe(endOfDay(a.lastTouchAt!, 3));
   });
 
   it('explains bad input', async () => {

@@ -18,8 +18,10 @@ async function main(config: Config): Promise<void> {
     // No Slack credentials: try Kept in the terminal (README, "Try it without Slack").
     // A dependency's deprecation notice is noise in a terminal session.
     process.noDeprecation = true;
-    await runConsole(config, { input: process.stdin, output: process.stdout, interactive: Boolean(process.stdin.isTTY) });
-    process.exit(0);
+    const interactive = Boolean(process.stdin.isTTY);
+    const failures = await runConsole(config, { input: process.stdin, output: process.stdout, interactive });
+    // A piped scenario with a line Kept could not act on fails, so a script can be trusted.
+    process.exit(!interactive && failures.length ? 1 : 0);
   }
   await migrate(config.DATABASE_URL, { log: (l) => logger.info(l) });
   const db = createDb(config.DATABASE_URL);

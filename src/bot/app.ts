@@ -31,6 +31,8 @@ export interface BotDeps {
     /** The console: payloads arrive through app.processEvent, not over the network. */
     inProcess?: boolean;
   };
+  /** Told of every error a listener ends with, after it is answered (the console counts them to fail a script). */
+  onListenerError?: (err: Error) => void;
 }
 
 export interface Bot {
@@ -82,7 +84,10 @@ export function createBot(deps: BotDeps): Bot {
   });
   const fairUse = installFairUse(app, deps);
   registerListeners(app, deps);
-  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => {
+    await handleError(args, app.client, logger);
+    deps.onListenerError?.((args.error.original as Error | undefined) ?? args.error);
+  };
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
   let server: Server | undefined;

@@ -62,7 +62,19 @@ interface Shown extends Choice {
   blocks: unknown[];
 }
 
-export async function runConsole(config: Config, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
+/** A line of a script Kept could not act on: an error answer, a form left unfinished, a line not understood. */
+export interface ConsoleFailure {
+  line: number;
+  text: string;
+  why: string;
+}
+
+/**
+ * Runs the console until the input ends or `:quit`. Returns the lines Kept could not act on; piped
+ * (not interactive), it also lists them at the end, so `npm start < scenario.txt` can be trusted
+ * (src/main.ts exits 1 when there are any).
+ */
+export async function runConsole(config: Config, io: { input: Readable; output: Writable; interactive: boolean }): Promise<ConsoleFailure[]> {
   const print = (s: string) => io.output.write(s + '\n');
   const logger = createLogger('warn', 'kept', (l) => process.stderr.write(l + '\n'));
   await migrate(config.DATABASE_URL);
@@ -98,7 +110,16 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   local.users.set(me.id, me);
 
   const fairUse = { prefix, personWritesPerMinute: config.KEPT_PERSON_WRITES_PER_MINUTE, workspaceWritesPerMinute: config.KEPT_WORKSPACE_WRITES_PER_MINUTE };
-  const bot = createBot({ db, redis, clock, logger, fairUse, slack: { botToken: 'xoxb-console', apiUrl: local.apiUrl, inProcess: true } });
+  // The line being run, and whether Kept answered it with an error.
+  let current = { line: 0, text: '' };
+  let failed: string | null = null;
+  const failures: ConsoleFailure[] = [];
+  const fail = (why: string) => void (failed ??= why);
+  const bot = createBot({
+    db, redis, clock, logger, fairUse,
+    slack: { botToken: 'xoxb-console', apiUrl: local.apiUrl, inProcess: true },
+    onListenerError: (err) => fail(err.message.split('\n')[0] ?? 'an error'),
+  });
   const sender = new SlackSender(db, clock, logger, { token: 'xoxb-console', apiUrl: local.apiUrl, redis, prefix, channelGapMs: 50 });
   const workers = await startWorkers({ db, clock, logger, sender, redisUrl: config.REDIS_URL, prefix, schedule: false, retryDelayMs: 200 });
 
@@ -130,10 +151,14 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   // Lines come from the terminal or a piped file; modals read their answers from the same lines.
   const rl = createInterface({ input: io.input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
+  let lineNo = 0;
+  // A command or console line typed while a form was open: the form closes and this runs next.
+  let pending: { line: number; text: string } | null = null;
   const ask = async (prompt: string): Promise<string | null> => {
     if (io.interactive) io.output.write(prompt);
     const next = await lines.next();
     if (next.done) return null;
+    lineNo++;
     if (!io.interactive) print(`${prompt}${next.value}`);
     return next.value.trim();
   };
@@ -144,6 +169,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
       await fillModal(view, viewId);
     }
   };
+  const title = (view: Record<string, unknown>) => String((view.title as { text?: string })?.text ?? '');
 
   const fillModal = async (view: Record<string, unknown>, viewId: string) => {
     print(`[form] ${String((view.title as { text?: string })?.text ?? '')}  (Enter keeps [the value shown]; "cancel" closes the form)`);
@@ -155,7 +181,18 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
       for (const b of todo) {
         const answer = await askField(b);
         if (answer === 'cancel') return print('  (form closed, nothing saved)\n');
-        values[String(b.block_id)] = answer as Record<string, unknown>;
+        if (answer === 'end') {
+          fail(`the input ended inside the form “${title(view)}”; nothing was saved`);
+          return print('  (end of input: form closed, nothing saved)\n');
+        }
+        if (typeof answer.interrupt === 'string') {
+          // A command or console line is never a field's value: close the form(s) and run it.
+          fail(`the form “${title(view)}” was left unfinished (closed by line ${lineNo}); nothing was saved`);
+          modals.length = 0;
+          pending = { line: lineNo, text: answer.interrupt };
+          return print(`  (form closed, nothing saved: running ${answer.interrupt.split(/\s/)[0]} instead)\n`);
+        }
+        values[String(b.block_id)] = answer;
       }
       const ack = (await dispatch({
         type: 'view_submission',
@@ -166,12 +203,14 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
         view: { ...view, id: viewId, hash: viewId, state: { values } },
       })) as { response_action?: string; errors?: Record<string, string> } | undefined;
       if (ack?.response_action !== 'errors' || !ack.errors) return runModals();
-      for (const [block, error] of Object.entries(ack.errors)) print(`  ! ${error}`);
+      for (const [, error] of Object.entries(ack.errors)) print(`  ! ${error}`);
       todo = inputs.filter((b) => ack.errors![String(b.block_id)]);
     }
+    fail(`the form “${title(view)}” was not accepted after three tries; nothing was saved`);
+    print('  (form closed, nothing saved)\n');
   };
 
-  const askField = async (b: Record<string, unknown>): Promise<Record<string, unknown> | 'cancel'> => {
+  const askField = async (b: Record<string, unknown>): Promise<Record<string, unknown> | { interrupt: string } | 'cancel' | 'end'> => {
     const e = b.element as Record<string, unknown>;
     const label = String((b.label as { text?: string }).text);
     const actionId = String(e.action_id);
@@ -180,7 +219,9 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
     const initial = e.initial_value ?? e.initial_date ?? e.initial_time ?? e.initial_user ?? (e.initial_option as { text?: { text: string } })?.text?.text ?? (e.initial_options as unknown[] | undefined)?.map((o) => (o as { text: { text: string } }).text.text).join(', ') ?? (e.initial_users as string[] | undefined)?.map((u) => '@' + nameOf(u)).join(', ');
     const listed = opts.length ? ` ${opts.map((o, i) => `${i + 1}) ${o.text.text}`).join('  ')}` : '';
     const line = await ask(`  ${label}${optional}${listed}${initial ? ` [${initial}]` : ''}: `);
-    if (line === null || line.toLowerCase() === 'cancel') return 'cancel';
+    if (line === null) return 'end';
+    if (line.toLowerCase() === 'cancel') return 'cancel';
+    if (/^[/:]/.test(line)) return { interrupt: line };
     const blank = line === '';
     const pick = (s: string) => opts[Number(s) - 1] ?? opts.find((o) => o.text.text.toLowerCase() === s.toLowerCase() || o.value === s);
     const v: Record<string, unknown> = { type: e.type };
@@ -236,7 +277,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
 
   const click = async (n: number) => {
     const c = shown.get(n);
-    if (!c) return print(`There is no choice ${n}.`);
+    if (!c) return refuse(`There is no choice ${n}.`);
     await dispatch({
       type: 'block_actions', team: { id: TEAM, domain: 'console' }, user: who(), api_app_id: 'A_CONSOLE', trigger_id: `trig.${Date.now()}`,
       container: c.ts ? { type: 'message', message_ts: c.ts, channel_id: c.channel } : { type: 'view' },
@@ -264,19 +305,25 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
     }
   };
 
+  /** Says why a console line cannot be done, and counts it as a failed line. */
+  const refuse = (why: string) => {
+    fail(why.split('\n')[0]!);
+    print(why);
+  };
+
   const consoleCommand = async (line: string) => {
     const [cmd = '', ...args] = line.slice(1).split(/\s+/);
     switch (cmd) {
       case 'as': {
         const n = (args[0] ?? '').replace(/^@/, '');
-        if (!n) return print('Write :as @maria [Europe/Berlin]');
-        if (args[1] && !isValidTimeZone(args[1])) return print(`“${args[1]}” is not a time zone; try Europe/Berlin.`);
+        if (!n) return refuse('Write :as @maria [Europe/Berlin]');
+        if (args[1] && !isValidTimeZone(args[1])) return refuse(`“${args[1]}” is not a time zone; try Europe/Berlin.`);
         me = person(n, args[1]);
         return print(`(you are now @${me.name}, ${me.tz})`);
       }
       case 'in': {
         const n = (args[0] ?? '').replace(/^#/, '');
-        if (!n) return print('Write :in #acme');
+        if (!n) return refuse('Write :in #acme');
         channel = room(n);
         return print(`(you are now in #${channel.name})`);
       }
@@ -284,7 +331,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
         return click(Number(args[0]));
       case 'clock': {
         const at = parseClockArgs(args, clock.now(), me.tz);
-        if (!at) return print('Write :clock +3d, :clock +4h, :clock +30m, or a moment: :clock 2027-03-12 16:00 (your time zone)');
+        if (!at) return refuse('Write :clock +3d, :clock +4h, :clock +30m, or a moment: :clock 2027-03-12 16:00 (your time zone)');
         if (at < clock.now() && looked) print('(moving the clock back: what Kept already sent is not sent again)');
         clock.set(at);
         const local = DateTime.fromJSDate(at, { zone: me.tz }).toFormat('ccc d LLL yyyy HH:mm');
@@ -296,26 +343,44 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
       case 'help':
         return print(HELP);
       default:
-        return print(`Unknown console command :${cmd}. ${HELP}`);
+        return refuse(`Unknown console command :${cmd}. ${HELP}`);
     }
   };
 
   print(`Kept console, no Slack workspace needed. You are @${me.name} (${me.tz}) in #${channel.name}. :help for help.\n`);
   for (;;) {
-    const line = await ask(io.interactive ? `@${me.name} #${channel.name}> ` : '> ');
+    let line: string | null;
+    // Set by a form the previous line opened (TypeScript cannot see the closure assign it).
+    const next = pending as { line: number; text: string } | null;
+    if (next) {
+      line = next.text;
+      current = next;
+      pending = null;
+    } else {
+      line = await ask(io.interactive ? `@${me.name} #${channel.name}> ` : '> ');
+      current = { line: lineNo, text: line ?? '' };
+    }
     if (line === null || line === ':quit') break;
     if (!line || line.startsWith('//')) continue;
+    failed = null;
     try {
       if (line.startsWith(':')) await consoleCommand(line);
       else if (line.startsWith('/')) await slash(line);
-      else print('Start with / for a Kept command (/commit, /touch, /kept) or : for the console (:help).');
+      else refuse('Start with / for a Kept command (/commit, /touch, /kept) or : for the console (:help).');
     } catch (err) {
+      fail((err as Error).message);
       print(`(error: ${(err as Error).message})`);
     }
+    if (failed) failures.push({ ...current, why: failed });
+  }
+  if (!io.interactive && failures.length) {
+    print(`Kept could not act on ${failures.length === 1 ? 'one line' : `${failures.length} lines`} of this script:`);
+    for (const f of failures) print(`  line ${f.line}: ${f.text}\n    ${f.why}`);
   }
   await settle();
   await workers.close();
   await local.stop();
   redis.disconnect();
   await db.$disconnect();
+  return failures;
 }

@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { runConsole } from '../../src/console/console.js';
+import { runConsole, type ConsoleFailure } from '../../src/console/console.js';
 import { QUEUES } from '../../src/jobs/queues.js';
 import { createTestDatabase } from '../helpers/db.js';
 import { REDIS_URL } from '../helpers/kept.js';
@@ -28,14 +28,15 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function session(lines: string[], env: Record<string, string> = {}): Promise<string> {
+async function run(lines: string[], env: Record<string, string> = {}): Promise<{ out: string; failures: ConsoleFailure[] }> {
   const output = new PassThrough();
   let printed = '';
   output.on('data', (c) => (printed += c));
   const config = loadConfig({ DATABASE_URL: database.url, REDIS_URL, KEPT_QUEUE_PREFIX: prefix, ...env });
-  await runConsole(config, { input: Readable.from(lines.map((l) => `${l}\n`)), output, interactive: false });
-  return printed;
+  const failures = await runConsole(config, { input: Readable.from(lines.map((l) => `${l}\n`)), output, interactive: false });
+  return { out: printed, failures };
 }
+const session = async (lines: string[], env: Record<string, string> = {}) => (await run(lines, env)).out;
 
 describe('console mode', () => {
   it('runs a scripted scenario: accounts, commitments, touches, the clock, a nudge, an overdue prompt, Done, a digest', async () => {
@@ -87,5 +88,81 @@ describe('console mode', () => {
     expect(out).toContain('Created Initech');
     expect(out).toMatch(/\[only you\] Kept:\n\s+:hourglass: Slow down: that is more than 1 change from you in a minute/);
     expect(out).not.toContain('Created Umbrella');
+  });
+});
+
+describe('console scripts and forms (issue 14)', () => {
+  it('a touch naming someone new is saved at once, with one click to add them; the lines after it run as commands', async () => {
+    const { out, failures } = await run([
+      ':as @lea Europe/London',
+      ':clock 2026-12-02 19:54', // a Wednesday evening
+      ':in #globex',
+      '/kept account add Globex',
+      '/kept account set globex cadence 14',
+      '/touch call with Bill: migration worries :-1:',
+      '/commit list',
+      ':clock +9d',
+    ]);
+    expect(failures).toEqual([]);
+    expect(out).not.toContain('[form] Log a touch');
+    expect(out).toMatch(/Call with Bill · Globex/);
+    // Cadence moments are days: the next touch is due by the end of Wed 16 Dec, shown as that day.
+    expect(out).toContain('Next touch due Wed 16 Dec');
+    expect(out).not.toMatch(/Next touch due[^\n]*19:54/);
+    expect(out).toMatch(/\[\d+ Add Bill as a key contact\]/);
+    expect(out).toContain('Open commitments for Globex');
+    expect(out).toContain('(the clock is now Fri 11 Dec 2026 19:54 Europe/London');
+  });
+
+  it('Add … as a key contact: a small form with the name filled in and a role', async () => {
+    const { out, failures } = await run([
+      ':as @lea Europe/London',
+      ':clock 2026-12-03 10:00',
+      ':in #globex',
+      '/touch call with Carla: pricing :+1:',
+      ':click 1',
+      '', // name: keep Carla
+      'Champion', // role
+      'CFO', // title
+      '/kept contact list globex',
+    ]);
+    expect(failures).toEqual([]);
+    expect(out).toContain('[form] Add a key contact');
+    expect(out).toContain('Added Carla (champion) as a key contact of Globex');
+    expect(out).toMatch(/\[#globex, message updated\] Kept:\n[^\n]*Call with Carla · Globex/);
+    expect(out).toMatch(/Carla[^\n]*CFO/);
+  });
+
+  it('a command typed while a form is open closes the form (nothing saved) and runs', async () => {
+    const { out, failures } = await run([
+      ':in #globex',
+      '/commit', // opens the form
+      '/kept help',
+      ':tick',
+    ]);
+    expect(out).toContain('[form] New commitment');
+    expect(out).toContain('(form closed, nothing saved: running /kept instead)');
+    expect(out).toMatch(/\[only you\] Kept:\n[\s\S]*\/kept account/);
+    // The form was left unfinished: the script says which line opened it.
+    expect(failures).toEqual([{ line: 2, text: '/commit', why: expect.stringContaining('“New commitment” was left unfinished (closed by line 3)') }]);
+    expect(out).toMatch(/Kept could not act on one line of this script:\n\s+line 2: \/commit/);
+  });
+
+  it('a script that ends inside a form, or has a line Kept answers with an error, names the line', async () => {
+    const { out, failures } = await run([
+      ':in #globex',
+      '/kept account nosuch-account',
+      '',
+      '/touch', // opens the form; the input ends in it
+      'Globex',
+    ]);
+    expect(failures.map((f) => [f.line, f.text])).toEqual([
+      [2, '/kept account nosuch-account'],
+      [4, '/touch'],
+    ]);
+    expect(failures[0]!.why).toContain('There is no account called “nosuch-account”');
+    expect(failures[1]!.why).toContain('the input ended inside the form “Log a touch”');
+    expect(out).toContain('(end of input: form closed, nothing saved)');
+    expect(out).toMatch(/Kept could not act on 2 lines of this script:\n\s+line 2: \/kept account nosuch-account\n[^\n]*\n\s+line 4: \/touch/);
   });
 });

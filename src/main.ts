@@ -16,8 +16,6 @@ async function main(config: Config): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL);
   if (config.slack.kind === 'none') {
     // No Slack credentials: try Kept in the terminal (README, "Try it without Slack").
-    // A dependency's deprecation notice is noise in a terminal session.
-    process.noDeprecation = true;
     const interactive = Boolean(process.stdin.isTTY);
     const failures = await runConsole(config, { input: process.stdin, output: process.stdout, interactive });
     // A piped scenario with a line Kept could not act on fails, so a script can be trusted.

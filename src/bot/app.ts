@@ -164,8 +164,32 @@ async function warmUp(deps: BotDeps): Promise<void> {
     db.workspace.findUnique({ where: { slackTeamId: '' } }),
     db.user.findUnique({ where: { workspaceId_slackUserId: { workspaceId: nobody, slackUserId: '' } } }),
     db.accountChannel.findUnique({ where: { workspaceId_channelId: { workspaceId: nobody, channelId: '' } }, include: { account: true } }),
-    deps.redis.ping(),
+    // The process's Redis connection refuses commands until it is ready (enableOfflineQueue: false,
+    // so requests fail fast rather than pile up): the ping waits for it.
+    redisReady(deps.redis, REDIS_READY_MS).then(() => deps.redis.ping()),
   ]).catch((err: Error) => deps.logger.warn('warm-up:', err.message));
+}
+
+const REDIS_READY_MS = 10_000;
+
+/** Resolves once `redis` is connected and ready for commands; rejects after `ms` (Redis down or unreachable). */
+export function redisReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+    };
+    const onReady = () => {
+      done();
+      resolve();
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`Redis was not ready within ${ms / 1000} s (${redis.status}); the first requests may be slower`));
+    }, ms);
+    redis.on('ready', onReady);
+  });
 }
 
 async function health(deps: BotDeps): Promise<{ ok: boolean; checks: Record<string, string> }> {

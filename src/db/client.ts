@@ -1,6 +1,7 @@
 // The one place a Prisma client is built. Data access takes the client (or a transaction) as a parameter.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pRetry from 'p-retry';
+import pg from 'pg';
 import { PrismaClient } from '../../generated/prisma/client.js';
 
 export type Db = PrismaClient;
@@ -29,7 +30,9 @@ export const TX_START_RETRY: TxStartRetry = { retries: 3, minDelayMs: 100 };
 export const TX_TIMEOUT_MS = 10_000;
 
 export function createDb(databaseUrl: string, opts: { max?: number; txStartRetry?: Partial<TxStartRetry> } = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.max ?? POOL_SIZE });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.max ?? POOL_SIZE });
+  pool.on('connect', serializeQueries);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   const base = new PrismaClient({ adapter, transactionOptions: { timeout: TX_TIMEOUT_MS } });
   const retry = { ...TX_START_RETRY, ...opts.txStartRetry };
   // Every $transaction, whichever service opens it, is retried here when it could not start: the
@@ -52,6 +55,27 @@ export function createDb(databaseUrl: string, opts: { max?: number; txStartRetry
     },
   });
   return client as unknown as Db;
+}
+
+/**
+ * Inside an interactive transaction Prisma's adapter holds one pooled client, and Prisma's query
+ * interpreter runs the parts of one operation concurrently (a create with an include, a nested
+ * read), so several client.query() calls reach that client at once. pg queues them itself, but
+ * warns at every start that doing so is deprecated (pg 9 drops it): "Calling client.query() when
+ * the client is already executing a query". Each client therefore runs its queries one after the
+ * other here, in the order they were asked, which is what pg's own queue did: same results, no
+ * warning, and ready for pg 9. Callback and submittable (cursor, stream) calls pass through as they are.
+ */
+function serializeQueries(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let tail: Promise<unknown> = Promise.resolve();
+  client.query = ((...args: unknown[]) => {
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof args.at(-1) === 'function' || typeof first?.submit === 'function') return query(...args);
+    const result = tail.then(() => query(...args));
+    tail = result.catch(() => undefined);
+    return result;
+  }) as typeof client.query;
 }
 
 /** Prisma's P2028 "Unable to start a transaction in the given time": no connection came within maxWait. */

@@ -104,3 +104,36 @@ describe('transactions that could not start', () => {
     expect(attempts).toEqual([]);
   });
 });
+
+describe('queries on a transaction’s client (issue 14)', () => {
+  it('run one after the other: pg never warns that a client was asked while busy', async () => {
+    const db = createDb(database.url);
+    clients.push(db);
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      // Prisma's interpreter loads an operation's relations concurrently; in a transaction they
+      // all go to the one client the adapter holds.
+      const ws = await db.workspace.create({ data: { slackTeamId: 'TSERIAL' } });
+      const owner = await db.user.create({ data: { workspaceId: ws.id, slackUserId: 'USERIAL', displayName: 'ana' } });
+      for (let i = 0; i < 3; i++) {
+        await db.account.create({ data: { workspaceId: ws.id, name: `Serial ${i}`, normalizedName: `serial ${i}`, ownerId: owner.id, channels: { create: { workspaceId: ws.id, channelId: `CSER${i}` } } } });
+      }
+      const rows = await db.$transaction(async (tx) => {
+        const [accounts, users] = await Promise.all([
+          tx.account.findMany({ where: { workspaceId: ws.id }, include: { owner: true, channels: true, contacts: true, workspace: true } }),
+          tx.user.findMany({ where: { workspaceId: ws.id }, include: { workspace: true } }),
+          tx.$queryRaw`SELECT pg_sleep(0.05)::text`,
+        ]);
+        return { accounts, users };
+      });
+      expect(rows.accounts.map((a) => a.channels.length)).toEqual([1, 1, 1]);
+      expect(rows.users).toHaveLength(1);
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings.filter((w) => w.includes('already executing a query'))).toEqual([]);
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+});

@@ -236,6 +236,11 @@ export class FairUse {
     await Promise.all([this.personWrites.inRedis.delete(person), this.personReads.inRedis.delete(person), this.workspaceWrites.inRedis.delete(teamId)]);
   }
 
+  /** This person's requests waiting or running after their acknowledgement (a test waits for them to end). */
+  pending(teamId: string, userId: string): number {
+    return this.gate.count(personKey(teamId, userId));
+  }
+
   /** Processes one request from Slack: refused (acknowledged, and told when to try again), or passed on with its work after ack() queued fairly. */
   async process(event: ReceiverEvent, next: (event: ReceiverEvent) => Promise<void>, client: WebClient): Promise<void> {
     const asked = classify(event.body);

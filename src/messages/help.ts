@@ -26,7 +26,7 @@ const KEPT_HELP = [
   '*Accounts*',
   '• `/kept account add Acme`: create an account (in a channel, also links the channel)',
   '• `/kept account link Acme`: link this channel to Acme',
-  '• `/kept account set Acme owner @maria` · `cadence 14` · `tier strategic` · `renewal 2027-03-31` · `alias Acme Corp`',
+  '• `/kept account set Acme owner @maria` · `cadence 14` · `tier strategic` · `renewal 2027-03-31` · `alias Acme Corp`; several at once with `|`: `/kept account set Acme owner @maria | cadence 14` (all or none)',
   '• `/kept account Acme`: the account card (cadence, last touch, open commitments, key contacts)',
   '*Key contacts*',
   '• `/kept contact add acme "Dana Smith" cfo decision-maker` (roles: decision-maker, champion, influencer, executive-sponsor, user)',

@@ -23,6 +23,8 @@ export interface Kept {
   bot: Bot;
   clock: FixedClock;
   logs: string[];
+  /** Every error a listener ended with (a UserError is an answer saying what was wrong). */
+  errors: Error[];
   queues: Queues | undefined;
   command(fields: Partial<SlashCommandFields>, opts?: SendOptions): ReturnType<typeof sendCommand>;
   /** The reply to the last command sent (each command gets its own response_url, so a late reply to an earlier one never counts). */
@@ -41,6 +43,7 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
   const logs: string[] = [];
+  const errors: Error[] = [];
   const queues = opts.queuePrefix ? openQueues(REDIS_URL, opts.queuePrefix) : undefined;
   const bot = createBot({
     db: database.db,
@@ -51,6 +54,7 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     // Tests act quickly as one person; fair use's own tests (fair-use.test.ts) set the limits they test.
     fairUse: { prefix: testPrefix(), ...TEST_LIMITS, ...opts.fairUse },
     slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
+    onListenerError: (err) => errors.push(err),
   });
   const port = await bot.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -65,6 +69,7 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     bot,
     clock,
     logs,
+    errors,
     command: (fields, o) => {
       lastCommand = `command-${++commands}`;
       return sendCommand(baseUrl, SIGNING_SECRET, { response_url: slack.responseUrl(lastCommand), ...fields }, o);

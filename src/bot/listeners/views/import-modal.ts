@@ -5,7 +5,7 @@ import { runImport } from '../../../services/import/index.js';
 import { importReportMessage, problemsCsv, readImportModal } from '../../../messages/import.js';
 import { esc, type StateValues } from '../../../messages/format.js';
 import { dataClient, downloadFile, sendFileToDm, slackLookup } from '../../slack-data.js';
-import { requireKeptAdmin } from '../commands/kept/import.js';
+import { requireImporter } from '../commands/kept/import.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -18,7 +18,7 @@ export function importModalSubmit(deps: ListenerDeps) {
 
     const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
     // Checked again here: the form may have been opened before the person stopped being an admin.
-    await requireKeptAdmin(deps, actor, 'import');
+    await requireImporter(deps, actor);
     const client = dataClient(deps.slack.botToken, deps.slack.apiUrl);
     const file = await downloadFile(client, deps.slack.botToken, form.fileId);
     const u = actor.user;

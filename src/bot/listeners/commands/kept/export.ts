@@ -6,8 +6,7 @@ import { DateTime } from 'luxon';
 import { requireAccount } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
 import { EXPORT_KINDS, exportCsv, type ExportKind } from '../../../../services/export.js';
-import { isKeptAdmin } from '../../../../services/import/index.js';
-import { readSettings } from '../../../../services/settings.js';
+import { exportAllPolicy, NotAllowed } from '../../../../services/permissions.js';
 import { esc, note } from '../../../../messages/format.js';
 import { exportComment } from '../../../../messages/import.js';
 import { dataClient, sendFileToDm } from '../../../slack-data.js';
@@ -38,8 +37,14 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
   const zone = actor.user.timeZone;
   const req = parseExport(text, zone);
   if (deps.slack.inProcess) throw new UserError(`The console cannot send files. Export from the command line: \`npm run kept -- export ${req.kind} > ${req.kind}.csv\`.`);
-  const settings = readSettings((await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id }, select: { settings: true } })).settings);
-  const everything = isKeptAdmin(settings, actor.user);
+  // Kept admins export the whole workspace; anyone else, what they own (not a refusal).
+  const everything = await deps.directory.authorize(actor, exportAllPolicy).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof NotAllowed) return false;
+      throw err;
+    },
+  );
   const account = req.account ? await requireAccount(deps.db, actor.workspace.id, req.account) : undefined;
   const now = deps.clock.now();
   const { csv, rows } = await exportCsv(deps.db, {

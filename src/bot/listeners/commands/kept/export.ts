@@ -7,8 +7,7 @@ import { requireAccount } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
 import { EXPORT_KINDS, exportCsv, type ExportKind } from '../../../../services/export.js';
 import { exportAllPolicy, NotAllowed } from '../../../../services/permissions.js';
-import { esc, note } from '../../../../messages/format.js';
-import { exportComment } from '../../../../messages/import.js';
+import { exportComment, exportScope, exportSentNote } from '../../../../messages/import.js';
 import { dataClient, sendFileToDm } from '../../../slack-data.js';
 import type { Actor } from '../../../people.js';
 import { replyPrivately, type ReplyTarget } from '../../../reply.js';
@@ -26,7 +25,7 @@ export function parseExport(text: string, zone: string): { kind: ExportKind; sin
     if (key!.toLowerCase() === 'account') out.account = value!.trim();
     else {
       const d = DateTime.fromISO(value!.trim(), { zone });
-      if (!d.isValid) throw new UserError(`“${esc(value!)}” is not a date; write \`since 2026-11-01\`.`);
+      if (!d.isValid) throw new UserError(`“${value!.trim()}” is not a date; write \`since 2026-11-01\`.`);
       out.since = d.toJSDate();
     }
   }
@@ -56,8 +55,8 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
     zone,
     now,
   });
-  const scope = `${account ? ` for ${esc(account.name)}` : ''}${everything ? '' : ' (the accounts you own; Kept admins export the whole workspace)'}${req.since ? ` since ${DateTime.fromJSDate(req.since, { zone }).toISODate()}` : ''}`;
+  const scope = exportScope({ account: account?.name, ownOnly: !everything, since: req.since ? (DateTime.fromJSDate(req.since, { zone }).toISODate() ?? undefined) : undefined });
   const name = `kept-${req.kind}-${DateTime.fromJSDate(now, { zone }).toISODate()}.csv`;
   await sendFileToDm(dataClient(deps.slack.botToken, deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
-  await replyPrivately(client, replyTo, note(`Sent *${name}* (${rows} ${rows === 1 ? 'row' : 'rows'}${scope}) to your DM with Kept.`));
+  await replyPrivately(client, replyTo, exportSentNote(name, rows, scope));
 }

@@ -88,8 +88,9 @@ describe('accounts', () => {
     expect(acme.renewalDate?.toISOString().slice(0, 10)).toBe('2027-03-31');
     expect(acme.aliases).toEqual(['acme corp', 'acme inc']);
     expect(acme.channels.map((c) => c.channelId)).toEqual(['C0ACME01']);
-    // Cadence moments exactly as /kept account add computes them: from the moment of the import.
-    const m = cadenceMoments(new Date(NOW), 7, readSettings({}).cadenceWarningFraction);
+    // Cadence moments exactly as /kept account add computes them: from the day of the import, in the owner's zone.
+    const settings = readSettings({});
+    const m = cadenceMoments(new Date(NOW), 7, settings.cadenceWarningFraction, 'America/New_York', settings.workingHours);
     expect(acme.cadenceDueAt?.toISOString()).toBe(m.dueAt.toISOString());
     expect(acme.cadenceWarnAt?.toISOString()).toBe(m.warnAt.toISOString());
     const globex = await db.account.findFirstOrThrow({ where: { name: 'Globex' }, include: { owner: true } });
@@ -119,7 +120,7 @@ describe('accounts', () => {
     expect(acme.name).toBe('Acme Corporation');
     expect(acme.renewalDate?.toISOString().slice(0, 10)).toBe('2027-03-31');
     expect(acme.cadenceDays).toBe(14);
-    expect(acme.cadenceDueAt?.toISOString()).toBe(cadenceMoments(new Date(NOW), 14, 0.2).dueAt.toISOString());
+    expect(acme.cadenceDueAt?.toISOString()).toBe(cadenceMoments(new Date(NOW), 14, 0.2, 'America/New_York').dueAt.toISOString());
   });
 
   it('reports every bad row with its line, column and how to fix it, and imports the good ones', async () => {

@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { User } from '../../generated/prisma/client.js';
+import { refreshCadence } from './cadence.js';
 import { upsertRacing } from './errors.js';
 
 export interface Profile {
@@ -38,11 +39,17 @@ export async function ensureUser(
   const data = profile
     ? { displayName: profile.displayName, timeZone: profile.timeZone, isAdmin: profile.isAdmin, fetchedAt: now }
     : {};
-  return upsertRacing(() =>
+  const user = await upsertRacing(() =>
     db.user.upsert({
       where: { workspaceId_slackUserId: { workspaceId, slackUserId } },
       create: { workspaceId, slackUserId, displayName: fallbackName ?? slackUserId, ...data },
       update: data,
     }),
   );
+  // Cadence moments are days in the owner's zone: someone who moved takes their accounts' along.
+  if (existing && profile && existing.timeZone !== profile.timeZone) {
+    const owned = await db.account.findMany({ where: { ownerId: user.id }, select: { id: true } });
+    await refreshCadence(db, { accountIds: owned.map((a) => a.id) });
+  }
+  return user;
 }

@@ -1,8 +1,11 @@
-// The migration that turns stored cadence moments into days (issue 14) computes exactly what
-// refreshCadence stores from now on: zones, weekends, tier defaults, own cadences, custom settings.
+// Cadence moments are days in the owner's zone (issue 14): the migration that turns stored moments
+// into days computes exactly what refreshCadence stores from now on (zones, weekends, tier
+// defaults, own cadences, custom settings), and an owner who moves takes the moments along.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/clock.js';
 import { refreshCadence } from '../../src/services/cadence.js';
+import { ensureUser } from '../../src/services/users.js';
 import { createTestDatabase } from '../helpers/db.js';
 
 const SQL = readFileSync(new URL('../../prisma/migrations/20261206030000_cadence_days/migration.sql', import.meta.url), 'utf8');
@@ -49,5 +52,25 @@ describe('migration 20261206030000_cadence_days', () => {
     await db.$executeRaw`UPDATE accounts SET cadence_warn_at = now(), cadence_due_at = now(), cadence_dark_at = now()`;
     await db.$executeRawUnsafe(SQL);
     expect(await moments()).toEqual(expected);
+  });
+});
+
+describe('an owner who changes time zone', () => {
+  it('takes their accounts’ cadence days along', async () => {
+    const db = database.db;
+    const clock = new FixedClock('2026-12-01T12:00:00Z');
+    const ws = await db.workspace.create({ data: { slackTeamId: 'TMOVE' } });
+    let tz = 'Europe/Berlin';
+    const profiles = { lookup: async () => ({ displayName: 'ana', timeZone: tz, isAdmin: false }) };
+    const ana = await ensureUser(db, clock, profiles, ws.id, 'UMOVE');
+    const account = await db.account.create({ data: { workspaceId: ws.id, name: 'Moving', normalizedName: 'moving', ownerId: ana.id, cadenceDays: 14, lastTouchAt: new Date('2026-12-02T10:00:00Z') } });
+    await refreshCadence(db, { accountIds: [account.id] });
+    const due = async () => (await db.account.findUniqueOrThrow({ where: { id: account.id } })).cadenceDueAt?.toISOString();
+    expect(await due()).toBe('2026-12-16T17:00:00.000Z'); // Wed 16 Dec 18:00 Berlin
+    // A day later Slack says she is in New York now.
+    tz = 'America/New_York';
+    clock.advance(25 * 3600_000);
+    await ensureUser(db, clock, profiles, ws.id, 'UMOVE');
+    expect(await due()).toBe('2026-12-16T23:00:00.000Z'); // Wed 16 Dec 18:00 New York
   });
 });

@@ -17,9 +17,10 @@ const TOUCH_HELP = [
   '*Log a touch* (calls, meetings, emails, reviews, visits, chats; a note is kept but does not count)',
   '• `/touch acme call with Dana: renewal on track :+1:`',
   '• `/touch meeting yesterday with @maria and Dana (CFO): pricing pushback :-1:`: in an account’s channel, the account is implied',
+  '• `/touch call with Bill: migration worries :-1:`: Bill is not a key contact yet? The touch is saved with him named, and *Add Bill as a key contact* adds him in one click',
   '• `/touch`: open the form',
   '• `/touch list acme`: the account’s timeline, newest first',
-  '_Sentiment:_ :+1: / :-1: or words (“on track”, “pushback”). Any touch restarts the account’s cadence clock from when it happened.',
+  '_Sentiment:_ :+1: / :-1: or words (“on track”, “pushback”). Any touch restarts the account’s cadence clock from the day it happened; the next touch is due by the end of a working day.',
 ];
 
 const KEPT_HELP = [

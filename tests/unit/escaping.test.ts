@@ -227,7 +227,7 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
 const NOT_BUILDERS = new Set([
   'format.truncate', 'format.plainDate', 'format.slackDate',
   'commit-modal.readCommitModal', 'touch.readTouchModal', 'reschedule-modal.readRescheduleModal',
-  'home.readHomePages', 'home.homeLimits', 'home.parseShowMore',
+  'home.readHomePages', 'home.homeLimits', 'home.parseShowMore', 'digest.weekCovered',
 ]);
 
 const MODULES: Record<string, Record<string, unknown>> = {

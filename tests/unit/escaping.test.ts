@@ -213,6 +213,10 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
   ],
   'prompts.promptMessage': (f) => f.payloads.map((p) => promptViews.promptMessage(p)),
   'prompts.dueSoonDigest': (f) => promptViews.dueSoonDigest(f.payloads.filter((p) => p.kind === 'cadence_due_soon' || p.kind === 'commitment_due_soon') as never),
+  'prompts.deliveryMessage': (f) => [
+    promptViews.deliveryMessage('due_soon_dm', f.payloads.filter((p) => p.kind === 'cadence_due_soon' || p.kind === 'commitment_due_soon')),
+    ...f.payloads.map((p) => promptViews.deliveryMessage(p.kind, [p])),
+  ],
   'reschedule-modal.rescheduleModal': (f) => rescheduleViews.rescheduleModal(f.commitment(), meta, 'Reschedule'),
   'touch.touchConfirmation': (f) => [touchViews.touchConfirmation(f.touch, { name: f.t(0), cadenceDueAt: later }, zone), touchViews.touchConfirmation({ ...f.touch, kind: 'note' } as TouchFull, { name: f.t(0), cadenceDueAt: null }, zone)],
   'touch.touchModal': (f) =>

@@ -10,6 +10,7 @@ import type { Delivery } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
 import { claim, markFailed, markSent, markSkipped, markUncertain, release, setMessage } from '../services/ledger.js';
 import { composeDelivery, isPromptDelivery } from './compose.js';
+import { composeDigest } from './digest.job.js';
 
 export interface SenderOptions {
   token: string;
@@ -26,13 +27,17 @@ export interface SenderOptions {
   perMinute?: number;
 }
 
-export type SendOutcome =
+export type SendOutcome = (
   | { kind: 'sent'; ts: string }
   | { kind: 'found'; ts: string } // an earlier attempt had landed
   | { kind: 'done' } // already sent, failed or skipped
   | { kind: 'skipped'; reason: string } // nothing it carried was still true when its moment came
   | { kind: 'failed'; error: string } // Slack refused it for good
-  | { kind: 'later'; delayMs: number; slot?: number }; // not yet: working hours, the channel's turn, a rate limit
+  | { kind: 'later'; delayMs: number; slot?: number } // not yet: working hours, the channel's turn, a rate limit
+) & {
+  /** Ledger rows this attempt recorded (a digest's thread replies): the caller queues them. */
+  follow?: string[];
+};
 
 /** Slack errors that no retry will fix. */
 const PERMANENT = new Set([
@@ -104,6 +109,21 @@ export class SlackSender {
       if (composed.left.length) this.logger.info(`delivery ${c.delivery.key}: left out ${composed.left.join('; ')}`);
       await setMessage(this.db, deliveryId, composed.message);
       c.delivery.message = composed.message as never;
+    } else if (c.delivery.kind === 'digest' && c.delivery.message === null) {
+      // A digest is built from the state at the moment it is posted; once built, it is what any
+      // later attempt posts, so its thread replies always continue the same build.
+      const composed = await composeDigest(this.db, c.delivery, now);
+      if (composed.kind === 'skip') {
+        await markSkipped(this.db, deliveryId, composed.reason);
+        return { kind: 'skipped', reason: composed.reason };
+      }
+      c.delivery.message = composed.message as never;
+      try {
+        return { ...(await this.post(c.delivery, channel)), follow: composed.follow };
+      } catch (err) {
+        // The replies are recorded whatever became of this attempt: the caller queues them still.
+        throw Object.assign(err as Error, { follow: composed.follow });
+      }
     }
     return this.post(c.delivery, channel);
   }

@@ -65,7 +65,13 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const deliveries = new Worker(
     QUEUES.deliveries,
     async (job: Job<{ deliveryId: string; slot?: number }>, token?: string) => {
-      const outcome = await sender.send(job.data.deliveryId, job.data.slot);
+      // A digest's thread replies are recorded as its first message is built: they wait for its ts.
+      const follow = (ids?: string[]) => (ids?.length ? enqueueDeliveries(queues, ids, deps.retryDelayMs) : undefined);
+      const outcome = await sender.send(job.data.deliveryId, job.data.slot).catch(async (err: Error & { follow?: string[] }) => {
+        await follow(err.follow);
+        throw err;
+      });
+      await follow(outcome.follow);
       if (outcome.kind === 'later') {
         // The job keeps the channel turn it was given and comes back for it.
         if (outcome.slot !== job.data.slot) await job.updateData({ deliveryId: job.data.deliveryId, ...(outcome.slot ? { slot: outcome.slot } : {}) });

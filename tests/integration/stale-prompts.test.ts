@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
 import { enqueueDeliveries, QUEUES, deliverJobId } from '../../src/jobs/queues.js';
+import { recordDigest } from '../../src/jobs/digest.job.js';
 import { scan, SETTLE_MS } from '../../src/jobs/scan.js';
 import { SlackSender } from '../../src/jobs/slack-sender.js';
 import { startWorkers, type Workers } from '../../src/jobs/worker.js';
@@ -293,5 +294,31 @@ describe('a prompt that is no longer true is not sent', () => {
     expect(blocks).toContain('one thing needs');
     expect(blocks).not.toContain('Send revised pricing');
     expect(logs.some((l) => l.includes(`left out C-${stale.number} is done`))).toBe(true);
+  });
+});
+
+describe('a weekly digest', () => {
+  it('is built from the state at the moment it is posted, not when it was recorded', async () => {
+    const w = await world();
+    const late = await w.commit('Send revised pricing', '2026-12-01T23:00:00Z'); // overdue from Tuesday
+    const sub = await db.digestSubscription.create({
+      data: { workspaceId: w.ws.id, channelId: w.channel, weekday: 1, time: '09:00', timeZone: ZONE, scope: 'account', accountId: w.account.id, createdById: w.ana.id },
+    });
+    // Monday 7 December 09:00: recorded, by reference.
+    clock.set('2026-12-07T14:00:00Z');
+    const [id] = await recordDigest(db, sub, clock.now(), clock.now());
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: id! } })).message).toBeNull();
+    // Done before the post goes out (say Slack was down for a while).
+    clock.set('2026-12-07T14:20:00Z');
+    await completeCommitment(db, clock, { commitmentId: late.id, actorId: w.ana.id });
+    const [sent] = await deliverAt([id!], '2026-12-07T14:21:00Z');
+    expect(sent!.status).toBe('sent');
+    const [post] = postsOf(id!);
+    const blocks = JSON.stringify(post!.blocks);
+    expect(blocks).toContain('30 Nov – 6 Dec');
+    expect(blocks).toContain('Delivered this week: 1');
+    expect(blocks).not.toContain(':warning: Overdue');
+    expect(blocks).not.toContain('Late: this was due'); // 21 minutes after its moment is not late
+    expect(sent!.message).toEqual({ text: post!.text, blocks: post!.blocks });
   });
 });

@@ -103,7 +103,7 @@ function destination(d: PromptDraft): string {
 }
 
 /**
- * Groups prompts into messages: one per channel prompt, and one DM a day per person for their
+ * Groups prompts into deliveries: one per channel prompt, and one DM a day per person for their
  * due-soon items. A person's DM for the day that is still waiting (working hours) takes the new
  * items; one that already went out leaves them for the next working morning.
  */

@@ -348,7 +348,7 @@ export async function currentPrompts(db: DbOrTx, refs: PromptRef[], destination:
     if (a.archived) return { stale: `${a.account_name} is archived` };
     if (!settings.prompts[SETTING[r.kind]]) return { stale: `the ${r.kind} prompt was turned off` };
     const interval = intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings);
-    const touchedSince = iso(a.last_touch_at) !== r.lastTouchAt && (a.last_touch_at?.getTime() ?? 0) > (r.lastTouchAt ? Date.parse(r.lastTouchAt) : 0);
+    const touchedSince = (a.last_touch_at?.getTime() ?? 0) > (r.lastTouchAt ? Date.parse(r.lastTouchAt) : 0);
     if (r.kind === 'renewal') {
       const renewalDate = a.renewal_date?.toISOString().slice(0, 10) ?? null;
       if (renewalDate !== r.renewalDate) return { stale: `${a.account_name}'s renewal date changed from ${r.renewalDate} to ${renewalDate ?? 'none'}` };

@@ -29,6 +29,7 @@ let drop: () => Promise<void>;
 let slack: FakeSlack;
 let workers: Workers;
 let redis: Redis;
+let sender: SlackSender;
 const logs: string[] = [];
 const prefix = `kept-test-${randomBytes(4).toString('hex')}`;
 // Monday 30 November 2026, 10:00 in New York (UTC-5 all through these tests).
@@ -39,7 +40,7 @@ beforeAll(async () => {
   slack = await FakeSlack.start();
   redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const logger = createLogger('info', 'test', (l) => logs.push(l));
-  const sender = new SlackSender(db, clock, logger, { token: 'xoxb-test', apiUrl: slack.apiUrl, redis, prefix, channelGapMs: 50 });
+  sender = new SlackSender(db, clock, logger, { token: 'xoxb-test', apiUrl: slack.apiUrl, redis, prefix, channelGapMs: 50 });
   workers = await startWorkers({ db, clock, logger, sender, redisUrl: REDIS_URL, prefix, schedule: false, retryDelayMs: 200 });
 });
 afterAll(async () => {
@@ -141,6 +142,9 @@ describe('a prompt that is no longer true is not sent', () => {
     expect(done!.message).toBeNull();
     expect(postsOf(row!.id)).toHaveLength(0);
     expect(slack.callsTo('chat.postMessage').filter((a) => a.channel === w.dm)).toHaveLength(0);
+    // A replayed job (Redis replaying, a second worker) finds it done: skipped stays skipped.
+    expect(await sender.send(row!.id)).toEqual({ kind: 'done' });
+    expect((await db.delivery.findUniqueOrThrow({ where: { id: row!.id } })).status).toBe('skipped');
   });
 
   it('customer follow-up still owed: sent, rendered at send time, and the ledger keeps what was posted', async () => {
@@ -265,6 +269,21 @@ describe('a prompt that is no longer true is not sent', () => {
     expect(done!.status).toBe('skipped');
     expect(done!.skipReason).toBe(`Acme ${n} was touched since (${touchedAt})`);
     expect(postsOf(overdue.id)).toHaveLength(0);
+  });
+
+  it('going dark, then a touch: skipped', async () => {
+    const w = await world();
+    const account = await db.account.findUniqueOrThrow({ where: { id: w.account.id } });
+    const rows = await raise(new Date(account.cadenceDarkAt!.getTime() + 60_000).toISOString());
+    const dark = rows.find((r) => r.kind === 'going_dark')!;
+    expect(dark.destination).toBe(w.channel);
+    const touchedAt = clock.now().toISOString();
+    await w.touch(touchedAt);
+    // The whole stretch was scanned at once: the nudge and the overdue post are no longer true either.
+    const done = await deliverAt(rows.map((r) => r.id), new Date(clock.now().getTime() + 60_000));
+    expect(done.map((r) => r.status)).toEqual(rows.map(() => 'skipped'));
+    expect(done.find((r) => r.id === dark.id)!.skipReason).toBe(`Acme ${n} was touched since (${touchedAt})`);
+    expect(postsOf(dark.id)).toHaveLength(0);
   });
 
   it('renewal warning, then the renewal date changed: skipped', async () => {

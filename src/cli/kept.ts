@@ -47,7 +47,7 @@ async function digest(values: { channel?: string; preview?: boolean; send?: bool
   const queues = openQueues(redisUrl, prefix);
   await enqueueDeliveries(queues, created);
   await queues.close();
-  console.log(`Queued ${created.length} message(s) for ${values.channel}; the workers post them.`);
+  console.log(`Queued this week's digest for ${values.channel}; the workers build it from the state when they post it.`);
   return 0;
 }
 

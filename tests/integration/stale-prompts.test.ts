@@ -340,4 +340,18 @@ describe('a weekly digest', () => {
     expect(blocks).not.toContain('Late: this was due'); // 21 minutes after its moment is not late
     expect(sent!.message).toEqual({ text: post!.text, blocks: post!.blocks });
   });
+
+  it('is skipped when the channel’s digest was turned off before it went out', async () => {
+    const w = await world();
+    const sub = await db.digestSubscription.create({
+      data: { workspaceId: w.ws.id, channelId: w.channel, weekday: 1, time: '09:00', timeZone: ZONE, scope: 'account', accountId: w.account.id, createdById: w.ana.id },
+    });
+    clock.set('2026-12-07T14:00:00Z');
+    const [id] = await recordDigest(db, sub, clock.now(), clock.now());
+    await db.digestSubscription.delete({ where: { id: sub.id } });
+    const [done] = await deliverAt([id!], '2026-12-07T14:01:00Z');
+    expect(done!.status).toBe('skipped');
+    expect(done!.skipReason).toBe("the channel's digest was turned off");
+    expect(postsOf(id!)).toHaveLength(0);
+  });
 });

@@ -13,7 +13,7 @@ import { startWorkers } from './jobs/worker.js';
 import { createLogger } from './logger.js';
 
 async function main(config: Config): Promise<void> {
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, 'kept', undefined, { format: config.LOG_FORMAT });
   if (config.slack.kind === 'none') {
     // No Slack credentials: try Kept in the terminal (README, "Try it without Slack").
     // A dependency's deprecation notice is noise in a terminal session.

@@ -47,7 +47,7 @@ async function main(config: Config): Promise<void> {
       slack: { botToken: config.slack.botToken, apiUrl: config.SLACK_API_URL, signingSecret: config.slack.signingSecret, ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}) },
     });
     const port = await bot.start(config.PORT);
-    logger.info(`bot listening on :${port} (${config.slack.kind === 'socket' ? 'Socket Mode; /healthz only' : 'POST /slack/events, GET /healthz'})`);
+    logger.info(`bot listening on :${port} (${config.slack.kind === 'socket' ? 'Socket Mode; GET /healthz, /metrics' : 'POST /slack/events, GET /healthz, /metrics'})`);
     stops.push(() => bot.stop());
   }
 

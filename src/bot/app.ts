@@ -14,7 +14,7 @@ import { handleError } from './errors.js';
 import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js';
 import { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/http.js';
-import { requestObserver } from './observe.js';
+import { requestObserver, withRequestLogContext } from './observe.js';
 
 export interface BotDeps {
   db: Db;
@@ -94,7 +94,7 @@ export function createBot(deps: BotDeps): Bot {
   observer.install(app);
   const fairUse = installFairUse(app, deps);
   registerListeners(app, deps);
-  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => withRequestLogContext(args, () => handleError(args, app.client, logger));
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
   let server: Server | undefined;

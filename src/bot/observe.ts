@@ -53,8 +53,7 @@ export function requestObserver(metrics: Metrics, logger: Logger): RequestObserv
           t.kind = kind;
           settle(t);
         }
-        const fields = { workspace: args.context.teamId ?? args.context.enterpriseId, user: args.context.userId, kind, ...detail };
-        await withLogContext(fields, async () => {
+        await withLogContext({ workspace: args.context.teamId ?? args.context.enterpriseId, user: args.context.userId, kind, ...detail }, async () => {
           const started = performance.now();
           try {
             await args.next();
@@ -77,4 +76,23 @@ function describe(args: AnyMiddlewareArgs): { kind: RequestKind; detail: Record<
   if (a.shortcut) return { kind: 'shortcut', detail: { shortcut: a.shortcut.callback_id as string | undefined } };
   if (a.event) return { kind: 'event', detail: { event: a.event.type as string | undefined } };
   return { kind: 'other', detail: {} };
+}
+
+/**
+ * Runs Bolt's error handler with the failed request's log context: it runs after the middleware
+ * chain has returned, outside the context the middleware set.
+ */
+export function withRequestLogContext<T>(args: { context?: Record<string, unknown>; body?: unknown }, fn: () => T): T {
+  const body = (args.body ?? {}) as Record<string, unknown>;
+  const kind: RequestKind =
+    typeof body.command === 'string' ? 'command'
+    : body.type === 'block_actions' || body.type === 'interactive_message' ? 'action'
+    : body.type === 'view_submission' || body.type === 'view_closed' ? 'view'
+    : body.type === 'block_suggestion' ? 'options'
+    : body.type === 'shortcut' || body.type === 'message_action' ? 'shortcut'
+    : body.type === 'event_callback' ? 'event'
+    : 'other';
+  const ctx = args.context ?? {};
+  const event = kind === 'event' ? ((body.event as Record<string, unknown> | undefined)?.type as string | undefined) : undefined;
+  return withLogContext({ workspace: (ctx.teamId ?? ctx.enterpriseId) as string | undefined, user: ctx.userId as string | undefined, kind, event }, fn);
 }

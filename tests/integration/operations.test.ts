@@ -67,6 +67,9 @@ describe('a bot: /metrics and request logs', () => {
     expect(sampleValue(samples, 'kept_slack_api_calls_total', { method: 'views.publish', outcome: 'ratelimited' })).toBe(1);
     expect(sampleValue(samples, 'kept_slack_retry_after_seconds_total')).toBe(7);
     expect(sampleValue(samples, 'kept_ack_seconds_count', { kind: 'event' })).toBe(2);
+    // Bolt's error handler logged the rate-limited call with the request's context.
+    const failure = json(kept.logs).find((l) => l.level === 'error' && String(l.msg).includes('listener failed'));
+    expect(failure).toMatchObject({ workspace: 'T0001', user: 'U0001', kind: 'event', event: EVENTS.appHomeOpened });
   });
 
   it('keeps the queue view off (404) when no admin password is set', async () => {
@@ -143,7 +146,7 @@ describe('a worker: prompts, queues and job logs in /metrics', () => {
 
       const samples = await eventually(async () => {
         const s = parsePrometheus(await metrics.text());
-        return sampleValue(s, 'kept_prompts_total', { outcome: 'failed' }) === 1 ? s : null;
+        return sampleValue(s, 'kept_prompts_total', { outcome: 'failed' }) === 1 && sampleValue(s, 'kept_prompts_total', { outcome: 'sent' }) === 1 ? s : null;
       });
       expect(sampleValue(samples, 'kept_prompts_total', { kind: 'cadence_overdue', outcome: 'sent' })).toBe(1);
       expect(sampleValue(samples, 'kept_prompts_total', { kind: 'cadence_overdue', outcome: 'failed' })).toBe(1);

@@ -102,12 +102,21 @@ describe('the queue view', () => {
     const auth = { authorization: basic('admin', password) };
     const page = await fetch(`${kept.baseUrl}/admin/queues`, { headers: auth });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<html');
+    const html = await page.text();
+    expect(html).toContain('<base href="/admin/queues/"');
+    // The page's own script loads from under the same path, with the same password.
+    const script = /src="(static\/js\/main[^"]+)"/.exec(html)![1];
+    expect((await fetch(`${kept.baseUrl}/admin/queues/${script}`, { headers: auth })).status).toBe(200);
+    expect((await fetch(`${kept.baseUrl}/admin/queues/${script}`)).status).toBe(401);
     const api = await fetch(`${kept.baseUrl}/admin/queues/api/queues`, { headers: auth });
     expect(api.status).toBe(200);
     const body = (await api.json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
     expect(body.queues.map((q) => q.name).sort()).toEqual([QUEUES.deliveries, QUEUES.ticks]);
     expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
+    // Nothing can be retried, emptied or cleaned from the browser: the ledger decides what is sent.
+    for (const action of ['retry/failed', 'empty', 'clean/completed']) {
+      expect((await fetch(`${kept.baseUrl}/admin/queues/api/queues/${QUEUES.deliveries}/${action}`, { method: 'PUT', headers: auth })).status).toBe(405);
+    }
   });
 });
 

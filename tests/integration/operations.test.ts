@@ -5,7 +5,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.js';
-import { enqueueDeliveries, QUEUES } from '../../src/jobs/queues.js';
+import { enqueueDeliveries, JOBS, QUEUES } from '../../src/jobs/queues.js';
 import { SlackSender } from '../../src/jobs/slack-sender.js';
 import { startWorkers } from '../../src/jobs/worker.js';
 import { createLogger } from '../../src/logger.js';
@@ -178,6 +178,18 @@ describe('a worker: prompts, queues and job logs in /metrics', () => {
       const ticked = parsePrometheus(await metrics.text());
       expect(sampleValue(ticked, 'kept_scan_tick_seconds_count')).toBe(1);
       expect(sampleValue(ticked, 'kept_scan_rows_count')).toBe(1);
+
+      // A digest job is timed, and its messages counted as recorded.
+      const user = await kept.db.user.create({ data: { workspaceId: ws.id, slackUserId: 'UWORK', displayName: 'ana' } });
+      const sub = await kept.db.digestSubscription.create({ data: { workspaceId: ws.id, channelId: 'CDIGEST', weekday: 1, time: '09:00', timeZone: 'UTC', scope: 'all', createdById: user.id } });
+      await workers.queues.ticks.add(JOBS.digest, { subscriptionId: sub.id });
+      const digested = await eventually(async () => {
+        const s = parsePrometheus(await metrics.text());
+        return sampleValue(s, 'kept_digest_build_seconds_count') === 1 ? s : null;
+      }, 10_000);
+      const rows = await kept.db.delivery.count({ where: { workspaceId: ws.id, kind: 'digest' } });
+      expect(rows).toBeGreaterThan(0);
+      expect(sampleValue(digested, 'kept_prompts_total', { kind: 'digest', outcome: 'recorded' })).toBe(rows);
     } finally {
       await workers.close();
     }

@@ -29,8 +29,12 @@ export async function composePrompt(db: DbOrTx, d: { kind: string; destination: 
   return { kind: 'message', message: deliveryMessage(d.kind, live), left };
 }
 
-/** A recorded prompt delivery, as it would be posted now (its items in the order they were raised). */
-export async function composeDelivery(db: DbOrTx, d: Pick<Delivery, 'id' | 'kind' | 'destination'>, now: Date): Promise<Composed> {
+/**
+ * A recorded prompt delivery, as it would be posted now (its items in the order they were raised).
+ * null for a row with no items: one written with its message (by an operator, or a test), posted as it is.
+ */
+export async function composeDelivery(db: DbOrTx, d: Pick<Delivery, 'id' | 'kind' | 'destination'>, now: Date): Promise<Composed | null> {
   const items = await db.promptItem.findMany({ where: { deliveryId: d.id }, select: { payload: true }, orderBy: [{ createdAt: 'asc' }, { key: 'asc' }] });
+  if (items.length === 0) return null;
   return composePrompt(db, d, items.map((i) => i.payload as unknown as PromptRef), now);
 }

@@ -2,7 +2,7 @@
 // is an answer) so background sending never slows the interactive side, and pacing shared by all
 // worker processes through Redis: each post takes a turn per channel (about one a second), under a
 // workspace ceiling.
-import { ErrorCode, WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient, type FetchFunction } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -25,6 +25,8 @@ export interface SenderOptions {
   minGapMs?: number;
   /** Workspace-wide ceiling on posts per minute. */
   perMinute?: number;
+  /** The HTTP client's fetch (metrics count Slack calls through it: Metrics.slackFetch). */
+  fetch?: FetchFunction;
 }
 
 export type SendOutcome = (
@@ -37,6 +39,8 @@ export type SendOutcome = (
 ) & {
   /** Ledger rows this attempt recorded (a digest's thread replies): the caller queues them. */
   follow?: string[];
+  /** This attempt built a digest, in this long (metrics). */
+  digestBuildMs?: number;
 };
 
 /** Slack errors that no retry will fix. */
@@ -68,6 +72,7 @@ export class SlackSender {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       logger,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
   }
 
@@ -100,7 +105,8 @@ export class SlackSender {
     }
     if (isPromptDelivery(c.delivery)) {
       // Its moment has come: what it says is read from its items now, not from when it was raised.
-      const composed = await composeDelivery(this.db, c.delivery, now);
+      const composed = (await composeDelivery(this.db, c.delivery, now)) ?? (c.delivery.message === null ? { kind: 'skip' as const, reason: 'it carried nothing' } : null);
+      if (!composed) return this.post(c.delivery, channel);
       if (composed.kind === 'skip') {
         await markSkipped(this.db, deliveryId, composed.reason);
         this.logger.info(`delivery ${c.delivery.key} skipped: ${composed.reason}`);
@@ -112,14 +118,16 @@ export class SlackSender {
     } else if (c.delivery.kind === 'digest' && c.delivery.message === null) {
       // A digest is built from the state at the moment it is posted; once built, it is what any
       // later attempt posts, so its thread replies always continue the same build.
+      const started = performance.now();
       const composed = await composeDigest(this.db, c.delivery, now);
+      const digestBuildMs = performance.now() - started;
       if (composed.kind === 'skip') {
         await markSkipped(this.db, deliveryId, composed.reason);
-        return { kind: 'skipped', reason: composed.reason };
+        return { kind: 'skipped', reason: composed.reason, digestBuildMs };
       }
       c.delivery.message = composed.message as never;
       try {
-        return { ...(await this.post(c.delivery, channel)), follow: composed.follow };
+        return { ...(await this.post(c.delivery, channel)), follow: composed.follow, digestBuildMs };
       } catch (err) {
         // The replies are recorded whatever became of this attempt: the caller queues them still.
         throw Object.assign(err as Error, { follow: composed.follow });

@@ -53,7 +53,7 @@ const deliveries = (workspaceId: string) => db.delivery.findMany({ where: { work
 /** What the sender would post for a recorded delivery at `at` (it renders at send time). */
 const rendered = async (d: { id: string; kind: string; destination: string }, at: Date) => {
   const c = await composeDelivery(db, d, at);
-  return JSON.stringify(c.kind === 'message' ? c.message : c);
+  return JSON.stringify(c?.kind === 'message' ? c.message : c);
 };
 const local = (d: Date, zone: string) => DateTime.fromJSDate(d, { zone }).toFormat('ccc yyyy-MM-dd HH:mm');
 

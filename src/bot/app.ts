@@ -12,6 +12,9 @@ import type { Queues } from '../jobs/queues.js';
 import { registerListeners } from './listeners/index.js';
 import { handleError } from './errors.js';
 import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js';
+import { Metrics } from '../ops/metrics.js';
+import { opsRoutes } from '../ops/http.js';
+import { requestObserver, withRequestLogContext } from './observe.js';
 
 export interface BotDeps {
   db: Db;
@@ -22,6 +25,10 @@ export interface BotDeps {
   logger: Logger;
   /** Rate limits and work in flight (src/bot/fair-use.ts); give at least the Redis prefix. */
   fairUse?: Partial<FairUseOptions>;
+  /** The process's metrics, served at GET /metrics; a bot without them has its own. */
+  metrics?: Metrics;
+  /** Turns on the queue view at /admin/queues (src/ops/queue-view.ts). */
+  adminPassword?: string;
   slack: {
     botToken: string;
     apiUrl: string;
@@ -38,6 +45,7 @@ export interface BotDeps {
 export interface Bot {
   app: App;
   fairUse: FairUse;
+  metrics: Metrics;
   /** Starts serving; returns the bound HTTP port (health, and Slack's requests in HTTP mode). */
   start(port: number): Promise<number>;
   stop(): Promise<void>;
@@ -58,6 +66,8 @@ export function createBot(deps: BotDeps): Bot {
   const { slack, logger } = deps;
   const socketMode = Boolean(slack.appToken);
   const inProcess = slack.inProcess === true;
+  const metrics = deps.metrics ?? new Metrics();
+  const observer = requestObserver(metrics, logger);
   let receiver: HTTPReceiver | undefined;
   if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
@@ -66,6 +76,7 @@ export function createBot(deps: BotDeps): Bot {
       // Answer Slack as soon as a listener calls ack(); slow work continues after the response.
       processBeforeResponse: false,
       logger,
+      customPropertiesExtractor: (req) => observer.customPropertiesExtractor(req),
     });
   }
   const app = new App({
@@ -77,23 +88,26 @@ export function createBot(deps: BotDeps): Bot {
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
-    clientOptions: interactiveClientOptions(slack.apiUrl),
+    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() },
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
+  observer.install(app);
   const fairUse = installFairUse(app, deps);
   registerListeners(app, deps);
   const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => {
-    await handleError(args, app.client, logger);
+    await withRequestLogContext(args, () => handleError(args, app.client, logger));
     deps.onListenerError?.((args.error.original as Error | undefined) ?? args.error);
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
   let server: Server | undefined;
+  const ops = opsRoutes({ metrics, logger, adminPassword: deps.adminPassword, queues: deps.queues ? [deps.queues.deliveries, deps.queues.ticks] : [] });
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (ops(req, res)) return;
     if (req.method === 'GET' && path === '/healthz') return void health(deps).then(({ ok, checks }) => {
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok, checks }));
@@ -105,6 +119,7 @@ export function createBot(deps: BotDeps): Bot {
         res.writeHead(401);
         return void res.end();
       }
+      observer.track(req, res);
       return receiver.requestListener(req, res);
     }
     res.writeHead(404);
@@ -114,6 +129,7 @@ export function createBot(deps: BotDeps): Bot {
   return {
     app,
     fairUse,
+    metrics,
     async start(port) {
       if (inProcess) return 0;
       await Promise.all([checkToken(app, logger), warmUp(deps)]);
@@ -192,7 +208,7 @@ export function redisReady(redis: Redis, ms: number): Promise<void> {
   });
 }
 
-async function health(deps: BotDeps): Promise<{ ok: boolean; checks: Record<string, string> }> {
+export async function health(deps: Pick<BotDeps, 'db' | 'redis'>): Promise<{ ok: boolean; checks: Record<string, string> }> {
   const within = <T>(p: Promise<T>) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
   const [pg, redis] = await Promise.allSettled([within(deps.db.$queryRaw`SELECT 1`), within(deps.redis.ping())]);

@@ -16,7 +16,7 @@ const owner = (p: { ownerSlackId: string | null }) => (p.ownerSlackId ? mention(
 function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): KnownBlock[] {
   if (p.kind === 'cadence_due_soon') {
     return [
-      section(md`:alarm_clock: *${p.accountName}*: a touch is due ${slackDay(new Date(p.dueAt), p.dueZone ?? 'UTC')} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
+      section(md`:alarm_clock: *${p.accountName}*: a touch is due ${slackDay(new Date(p.dueAt), p.dueZone)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}).`),
       { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary'), button(ACTIONS.snoozeCadence, 'Snooze 2 days', p.accountId)] },
     ];
   }
@@ -45,6 +45,11 @@ export function dueSoonDigest(items: Array<Of<'cadence_due_soon'> | Of<'commitme
   return message(`Coming up: ${text}`, blocks);
 }
 
+/** A delivery's message: a person's combined due-soon DM, or one prompt. */
+export function deliveryMessage(kind: string, items: PromptPayload[]): Message {
+  return kind === 'due_soon_dm' ? dueSoonDigest(items as Array<Of<'cadence_due_soon'> | Of<'commitment_due_soon'>>) : promptMessage(items[0]!);
+}
+
 export function promptMessage(p: PromptPayload): Message {
   switch (p.kind) {
     case 'cadence_due_soon':
@@ -52,7 +57,7 @@ export function promptMessage(p: PromptPayload): Message {
       return dueSoonDigest([p as Of<'cadence_due_soon'> | Of<'commitment_due_soon'>]);
     case 'cadence_overdue':
       return message(`${p.accountName}: contact cadence missed`, [
-        section(md`:red_circle: *${p.accountName}* is overdue for a touch: due ${slackDay(new Date(p.dueAt), p.dueZone ?? 'UTC')} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
+        section(md`:red_circle: *${p.accountName}* is overdue for a touch: due ${slackDay(new Date(p.dueAt), p.dueZone)} (every ${p.intervalDays} days; ${ago(p.lastTouchAt)}). ${owner(p)}, time to get in touch.`),
         { type: 'actions', block_id: `cadence:${p.accountId}`, elements: [button(ACTIONS.logTouch, 'Log a touch', p.accountId, 'primary')] },
       ]);
     case 'going_dark':

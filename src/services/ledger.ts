@@ -46,6 +46,19 @@ export async function markSent(db: DbOrTx, id: string, sent: { channelId: string
   await db.delivery.update({ where: { id }, data: { status: 'sent', channelId: sent.channelId, messageTs: sent.ts, sentAt: sent.at, lastError: null } });
 }
 
+/**
+ * Nothing the claimed row carried is still true: it is done, with the reason, and never posted.
+ * Only while the claim holds (status 'sending'), so a row another worker took over is left alone.
+ */
+export async function markSkipped(db: DbOrTx, id: string, reason: string): Promise<void> {
+  await db.delivery.updateMany({ where: { id, status: 'sending' }, data: { status: 'skipped', skipReason: reason, lastError: null } });
+}
+
+/** The message rendered for this attempt, kept before posting: the ledger holds what was (or may have been) posted. */
+export async function setMessage(db: DbOrTx, id: string, message: object): Promise<void> {
+  await db.delivery.updateMany({ where: { id, status: 'sending' }, data: { message } });
+}
+
 export async function markFailed(db: DbOrTx, id: string, error: string): Promise<void> {
   await db.delivery.update({ where: { id }, data: { status: 'failed', lastError: error } });
 }
@@ -72,4 +85,19 @@ export async function stalled(db: DbOrTx, now: Date, olderThanMs: number, limit:
     take: limit,
   });
   return rows.map((r) => r.id);
+}
+
+/**
+ * An operator's replay of a delivery Slack refused for good (`npm run kept -- retry`): back to
+ * pending, so the normal path (claim, look, post) sends it. Only a failed row moves, so a replay
+ * run twice, or of a row already on its way, changes nothing.
+ */
+export async function retryFailed(db: DbOrTx, id: string, now: Date): Promise<'retried' | 'not_failed' | 'missing'> {
+  const current = await db.delivery.findUnique({ where: { id }, select: { status: true, lastError: true } });
+  if (!current) return 'missing';
+  const moved = await db.delivery.updateMany({
+    where: { id, status: 'failed' },
+    data: { status: 'pending', lastError: `retried by an operator after: ${current.lastError ?? 'unknown error'}`, updatedAt: now },
+  });
+  return moved.count ? 'retried' : 'not_failed';
 }

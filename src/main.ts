@@ -1,10 +1,11 @@
 // Entry point: reads config, applies migrations, builds dependencies, starts the chosen roles,
 // and shuts down cleanly on SIGTERM / SIGINT.
+import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { createBot } from './bot/app.js';
 import { runConsole } from './console/console.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, redactSecrets, type Config } from './config.js';
 import { createDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { openQueues } from './jobs/queues.js';
@@ -65,13 +66,16 @@ async function main(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+let config: Config | undefined;
 try {
-  await main(loadConfig());
+  config = loadConfig();
+  await main(config);
 } catch (err) {
   if (err instanceof ConfigError) {
+    // Names the variable and what it should hold, never its value.
     console.error(err.message);
   } else {
-    console.error('Kept could not start:', err);
+    console.error('Kept could not start:', redactSecrets(inspect(err), config));
   }
   process.exit(1);
 }

@@ -125,6 +125,12 @@ export function kindOf(body: Record<string, unknown>): Kind | null {
 
 export type Checked = { ok: true; kind: Kind } | { ok: false; kind: Kind | null; why: string };
 
+function hasNul(v: unknown, depth = 0): boolean {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (!v || typeof v !== 'object' || depth > 64) return false;
+  return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
+}
+
 /** Checks a request's envelope; a body that is not a Slack request Kept handles is `kind: null`. */
 export function checkEnvelope(body: unknown): Checked {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, kind: null, why: 'not an object' };
@@ -146,6 +152,8 @@ export function checkEnvelope(body: unknown): Checked {
   if (kind === 'event_callback' && typeof eventType === 'string' && eventType !== EVENTS.appHomeOpened) {
     return { ok: false, kind: null, why: 'an event Kept does not subscribe to' };
   }
+  // No one can type a NUL, and Postgres refuses it in text: a request carrying one is not Slack's.
+  if (hasNul(b)) return { ok: false, kind, why: 'a NUL character' };
   const parsed = SHAPES[kind].safeParse(b);
   if (parsed.success) {
     // Listeners find the workspace from the team, or (org-wide installs) the user's team.

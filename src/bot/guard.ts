@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { note } from '../messages/format.js';
 import { EVENTS } from '../messages/ids.js';
-import { isSlackChannelId, slackTeamId, slackUserId } from '../messages/slack-values.js';
+import { isSlackChannelId, slackChannelId, slackTeamId, slackUserId } from '../messages/slack-values.js';
 import { replyPrivately } from './reply.js';
 
 /** Below Slack's 3 s, with room for the response to travel. */
@@ -43,7 +43,7 @@ const command = z.looseObject({
   text: z.string().max(20_000),
   team_id: slackTeamId,
   user_id: slackUserId,
-  channel_id: z.string().max(40),
+  channel_id: slackChannelId,
   trigger_id: str,
   response_url: str.optional(),
 });

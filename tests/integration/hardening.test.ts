@@ -274,6 +274,8 @@ describe('values from Slack', () => {
     kept.slack.reset();
     const res = inTime(await sendCommand(kept.baseUrl, SIGNING_SECRET, { command: '/kept', text: 'account add Evil', user_id: '<!channel>', team_id: A, channel_id: 'CACME' }));
     expect(res.body).toContain('could not read that request');
+    const channel = inTime(await sendCommand(kept.baseUrl, SIGNING_SECRET, { command: '/kept', text: 'account add Evil', user_id: OWNER, team_id: A, channel_id: '<#CACME>' }));
+    expect(channel.body).toContain('could not read that request');
     expect(await kept.db.account.count({ where: { name: 'Evil' } })).toBe(0);
   });
 });

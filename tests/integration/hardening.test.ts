@@ -289,6 +289,8 @@ describe('closest account names', () => {
     expect(await names('acmee')).toEqual(['Acme']);
     expect(await names('initech globl')).toEqual(['Initech Global']);
     expect(await names('IGCC')).toEqual(['Initech Global']);
+    expect(await names('acme corp international')).toEqual(['Acme']);
+    expect(await names('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor initech')).toEqual([]);
     expect(await names('zzzz qqqq')).toEqual([]);
     expect(await names('')).toEqual([]);
     // Another workspace's accounts are never suggested.

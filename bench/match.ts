@@ -1,4 +1,4 @@
-// Scenario 7 — "did you mean" (issue 12, item 6). One `/commit list` with a 4,000-character
+// Scenario 8 — "did you mean" (issue 12, item 6). One `/commit list` with a 4,000-character
 // account name in a workspace of 5,000 accounts (1,000 with --quick): findAccount as the listener
 // calls it (exact name or alias, unique prefix, then the closest names from Postgres: pg_trgm on a
 // trigram index, input cut to 200 characters). Reference, same run: the matcher it replaced, kept

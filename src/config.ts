@@ -36,6 +36,10 @@ const schema = z.object({
   /** Prefix for Kept's BullMQ keys in Redis, so several deployments (or tests) can share one Redis. */
   KEPT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('kept'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error').default('info'),
+  /** json (one JSON object a line) or pretty (readable); unset: pretty in a terminal, json otherwise. */
+  LOG_FORMAT: optionalString.pipe(z.enum(['json', 'pretty'], 'json or pretty').optional()),
+  /** Turns on the queue view at /admin/queues, behind HTTP basic auth with this password (user: admin). */
+  KEPT_ADMIN_PASSWORD: optionalString,
   /** Fair use: changes (commands, clicks, forms) one person may send in a minute, across every bot process. */
   KEPT_PERSON_WRITES_PER_MINUTE: z.coerce.number('a whole number').int('a whole number').min(1, 'at least 1').default(30),
   /** The same for a whole workspace together. */
@@ -101,7 +105,7 @@ function missing(name: string, why: string): ConfigError {
 export function redactSecrets(text: string, config: Config | undefined): string {
   const secrets = new Set<string>();
   if (config) {
-    for (const v of [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN]) if (v) secrets.add(v);
+    for (const v of [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.KEPT_ADMIN_PASSWORD]) if (v) secrets.add(v);
     for (const u of [config.DATABASE_URL, config.REDIS_URL]) {
       const password = URL.canParse(u) ? new URL(u).password : '';
       if (password) {

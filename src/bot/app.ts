@@ -14,6 +14,9 @@ import { registerListeners } from './listeners/index.js';
 import { handleError } from './errors.js';
 import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js';
 import { installGuard } from './guard.js';
+import { Metrics } from '../ops/metrics.js';
+import { opsRoutes } from '../ops/http.js';
+import { requestObserver, withRequestLogContext } from './observe.js';
 
 export interface BotDeps {
   db: Db;
@@ -24,6 +27,10 @@ export interface BotDeps {
   logger: Logger;
   /** Rate limits and work in flight (src/bot/fair-use.ts); give at least the Redis prefix. */
   fairUse?: Partial<FairUseOptions>;
+  /** The process's metrics, served at GET /metrics; a bot without them has its own. */
+  metrics?: Metrics;
+  /** Turns on the queue view at /admin/queues (src/ops/queue-view.ts). */
+  adminPassword?: string;
   slack: {
     botToken: string;
     apiUrl: string;
@@ -38,6 +45,7 @@ export interface BotDeps {
 export interface Bot {
   app: App;
   fairUse: FairUse;
+  metrics: Metrics;
   /** Starts serving; returns the bound HTTP port (health, and Slack's requests in HTTP mode). */
   start(port: number): Promise<number>;
   stop(): Promise<void>;
@@ -58,6 +66,8 @@ export function createBot(deps: BotDeps): Bot {
   const { slack, logger } = deps;
   const socketMode = Boolean(slack.appToken);
   const inProcess = slack.inProcess === true;
+  const metrics = deps.metrics ?? new Metrics();
+  const observer = requestObserver(metrics, logger);
   let receiver: HTTPReceiver | undefined;
   if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
@@ -66,6 +76,7 @@ export function createBot(deps: BotDeps): Bot {
       // Answer Slack as soon as a listener calls ack(); slow work continues after the response.
       processBeforeResponse: false,
       logger,
+      customPropertiesExtractor: (req) => observer.customPropertiesExtractor(req),
     });
   }
   const app = new App({
@@ -77,23 +88,26 @@ export function createBot(deps: BotDeps): Bot {
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
-    clientOptions: interactiveClientOptions(slack.apiUrl),
+    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() },
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
+  observer.install(app);
   const fairUse = installFairUse(app, deps);
   // Outermost: whatever a request holds, it is acknowledged (src/bot/guard.ts).
   installGuard(app, logger);
   registerListeners(app, deps);
-  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => handleError(args, app.client, logger);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => withRequestLogContext(args, () => handleError(args, app.client, logger));
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
   let server: Server | undefined;
+  const ops = opsRoutes({ metrics, logger, adminPassword: deps.adminPassword, queues: deps.queues ? [deps.queues.deliveries, deps.queues.ticks] : [] });
 
   /** Slack's requests: signed POSTs only; a body Bolt could not handle is refused here, never thrown. */
   const slackEvents = async (req: IncomingMessage, res: ServerResponse, r: HTTPReceiver) => {
     if (req.method !== 'POST') return answer(res, 405, { allow: 'POST' }, req);
+    observer.track(req, res);
     const ts = Number(req.headers['x-slack-request-timestamp']);
     if (Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
       logger.warn('refused a request signed more than five minutes in the future');
@@ -130,6 +144,7 @@ export function createBot(deps: BotDeps): Bot {
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
+    if (ops(req, res)) return;
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { allow: 'GET, HEAD' }, req);
       return void health(deps).then(({ ok, checks }) => {
@@ -149,6 +164,7 @@ export function createBot(deps: BotDeps): Bot {
   return {
     app,
     fairUse,
+    metrics,
     async start(port) {
       if (inProcess) return 0;
       await Promise.all([checkToken(app, logger), warmUp(deps)]);
@@ -203,7 +219,7 @@ async function warmUp(deps: BotDeps): Promise<void> {
   ]).catch((err: Error) => deps.logger.warn('warm-up:', err.message));
 }
 
-async function health(deps: BotDeps): Promise<{ ok: boolean; checks: Record<string, string> }> {
+export async function health(deps: Pick<BotDeps, 'db' | 'redis'>): Promise<{ ok: boolean; checks: Record<string, string> }> {
   const within = <T>(p: Promise<T>) =>
     Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 2000).unref())]);
   const [pg, redis] = await Promise.allSettled([within(deps.db.$queryRaw`SELECT 1`), within(deps.redis.ping())]);

@@ -4,6 +4,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { UserError } from '../services/errors.js';
 import { MAX_FILE_BYTES } from '../services/import/csv.js';
 import type { SlackLookup, SlackPerson } from '../services/import/index.js';
+import type { Mrkdwn } from '../messages/format.js';
 
 /**
  * Imports and exports run after the ack and may page through thousands of users: a client of their
@@ -113,9 +114,9 @@ export async function downloadFile(client: WebClient, token: string, fileId: str
 }
 
 /** Sends a CSV to a person's DM (files.uploadV2: getUploadURLExternal, the upload, completeUploadExternal). */
-export async function sendFileToDm(client: WebClient, userId: string, file: { name: string; content: string; comment: string }): Promise<void> {
+export async function sendFileToDm(client: WebClient, userId: string, file: { name: string; content: string; comment: Mrkdwn }): Promise<void> {
   const dm = await client.conversations.open({ users: userId });
   const channel = dm.channel?.id;
   if (!channel) throw new Error(`conversations.open gave no channel for ${userId}`);
-  await client.filesUploadV2({ channel_id: channel, filename: file.name, title: file.name, content: file.content, initial_comment: file.comment });
+  await client.filesUploadV2({ channel_id: channel, filename: file.name, title: file.name, content: file.content, initial_comment: file.comment.text });
 }

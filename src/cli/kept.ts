@@ -5,6 +5,8 @@
 //   digest --channel C0123 --send                 record this week's digest now and queue it
 //   import accounts|contacts|commitments FILE.csv [--dry-run]   bring a CRM's or a sheet's rows in
 //   export accounts|contacts|commitments|touches [--since DATE] [--account NAME] > FILE.csv
+//   status [--json]                               is anything stuck? (exit 1 when so)
+//   retry --delivery ID                           send a failed delivery again
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
@@ -14,12 +16,15 @@ import { digestFor, recordDigest } from '../jobs/digest.job.js';
 import { render } from '../console/render.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
 import { DATA_USAGE, exportCommand, importCommand } from './data.js';
+import { retryCommand, STATUS_USAGE, statusCommand } from './status.js';
+import { systemClock } from '../clock.js';
 
 const USAGE = `Usage:
   npm run kept -- scan --dry-run [--at 2026-12-01T09:00:00Z]
   npm run kept -- scan [--at 2026-12-01T09:00:00Z]
   npm run kept -- digest --channel C0123 --preview | --send
-${DATA_USAGE}`;
+${DATA_USAGE}
+${STATUS_USAGE}`;
 
 async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
   if (!values.channel || values.preview === values.send) {
@@ -64,6 +69,16 @@ async function main(argv: string[]): Promise<number> {
     const db = createDb(config.DATABASE_URL);
     try {
       return command === 'import' ? await importCommand(rest, db, config) : await exportCommand(rest, db);
+    } finally {
+      await db.$disconnect();
+    }
+  }
+  if (command === 'status' || command === 'retry') {
+    const config = loadConfig();
+    await migrate(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL);
+    try {
+      return command === 'status' ? await statusCommand(rest, db, config, systemClock) : await retryCommand(rest, db, config, systemClock);
     } finally {
       await db.$disconnect();
     }

@@ -65,7 +65,7 @@ interface Shown extends Choice {
 
 export async function runConsole(config: Config, io: { input: Readable; output: Writable; interactive: boolean }): Promise<void> {
   const print = (s: string) => io.output.write(s + '\n');
-  const logger = createLogger('warn', 'kept', (l) => process.stderr.write(l + '\n'));
+  const logger = createLogger('warn', 'kept', undefined, { format: 'pretty', to: 'stderr' });
   await migrate(config.DATABASE_URL);
   const db = createDb(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });

@@ -59,3 +59,14 @@ export async function enqueueDeliveries(queues: Pick<Queues, 'deliveries'>, deli
     })),
   );
 }
+
+/**
+ * Queues a delivery again after its job finished (an operator's replay): the finished job still
+ * holds the job id, which would swallow the new one, so it goes first.
+ */
+export async function requeueDelivery(queues: Pick<Queues, 'deliveries'>, deliveryId: string): Promise<void> {
+  const old = await queues.deliveries.getJob(deliverJobId(deliveryId));
+  const state = old ? await old.getState() : undefined;
+  if (old && (state === 'completed' || state === 'failed')) await old.remove();
+  await enqueueDeliveries(queues, [deliveryId]);
+}

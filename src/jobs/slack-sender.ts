@@ -2,7 +2,7 @@
 // is an answer) so background sending never slows the interactive side, and pacing shared by all
 // worker processes through Redis: each post takes a turn per channel (about one a second), under a
 // workspace ceiling.
-import { ErrorCode, WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient, type FetchFunction } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -23,6 +23,8 @@ export interface SenderOptions {
   minGapMs?: number;
   /** Workspace-wide ceiling on posts per minute. */
   perMinute?: number;
+  /** The HTTP client's fetch (metrics count Slack calls through it: Metrics.slackFetch). */
+  fetch?: FetchFunction;
 }
 
 export type SendOutcome =
@@ -61,6 +63,7 @@ export class SlackSender {
       retryConfig: { retries: 0 },
       rejectRateLimitedCalls: true,
       logger,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
     });
   }
 

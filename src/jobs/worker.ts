@@ -4,12 +4,13 @@
 import { DelayedError, type Job, Worker } from 'bullmq';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
-import type { Logger } from '../logger.js';
+import { withLogContext, type Logger } from '../logger.js';
+import type { Metrics } from '../ops/metrics.js';
 import { stalled } from '../services/ledger.js';
 import { deliverJobId, enqueueDeliveries, JOBS, openQueues, QUEUES, SCAN_EVERY_MS, SCAN_SCHEDULER_ID, workerConnection, type Queues } from './queues.js';
 import { reconcileDigests, runDigestJob } from './digest.job.js';
 import { scan } from './scan.js';
-import type { SlackSender } from './slack-sender.js';
+import type { SendOutcome, SlackSender } from './slack-sender.js';
 
 export interface WorkerDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface WorkerDeps {
   schedule?: boolean;
   /** Backoff base for retried deliveries. */
   retryDelayMs?: number;
+  /** Counts prompts, times ticks and digests, and watches the queues. */
+  metrics?: Metrics;
 }
 
 export interface Workers {
@@ -41,14 +44,36 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const queues = openQueues(deps.redisUrl, deps.prefix);
   const connection = workerConnection(deps.redisUrl);
   connection.on('error', (err) => logger.warn('redis (worker):', err.message));
+  const { metrics } = deps;
+  metrics?.watchQueues(queues.deliveries, queues.ticks);
 
   const tick = async () => {
+    const started = performance.now();
     const now = clock.now();
-    const { created } = await scan(db, now);
+    const { created, planned } = await scan(db, now);
     await enqueueDeliveries(queues, created, deps.retryDelayMs);
     const recovered = await recover(now);
     if (created.length || recovered.length) logger.info(`scan: ${created.length} new prompt(s), ${recovered.length} recovered`);
+    if (metrics) {
+      const fresh = new Set(created);
+      for (const p of planned) if (p.id && fresh.has(p.id)) metrics.prompts.inc({ kind: p.kind, outcome: 'recorded' });
+      metrics.scanRows.observe(created.length);
+      metrics.scanTick.observe((performance.now() - started) / 1000);
+    }
     return { created, recovered };
+  };
+
+  /** kept_prompts_total and kept_prompt_delay_seconds for a delivery job's outcome. */
+  const count = async (deliveryId: string, outcome: SendOutcome) => {
+    if (!metrics || outcome.kind === 'later') return;
+    const row = await db.delivery.findUnique({ where: { id: deliveryId }, select: { kind: true, status: true, notBefore: true, sentAt: true } });
+    if (!row) return;
+    if (outcome.kind === 'failed') metrics.prompts.inc({ kind: row.kind, outcome: 'failed' });
+    else if (outcome.kind === 'done' && row.status === 'skipped') metrics.prompts.inc({ kind: row.kind, outcome: 'skipped' });
+    else if ((outcome.kind === 'sent' || outcome.kind === 'found') && row.sentAt) {
+      metrics.prompts.inc({ kind: row.kind, outcome: 'sent' });
+      metrics.promptDelay.observe({ kind: row.kind }, Math.max(0, (row.sentAt.getTime() - row.notBefore.getTime()) / 1000));
+    }
   };
 
   /** Re-queues ledger rows whose jobs were lost (Redis restarted) or gave up. */
@@ -64,8 +89,9 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
 
   const deliveries = new Worker(
     QUEUES.deliveries,
-    async (job: Job<{ deliveryId: string; slot?: number }>, token?: string) => {
+    async (job: Job<{ deliveryId: string; slot?: number }>, token?: string) => withLogContext({ queue: job.queueName, jobId: job.id, deliveryId: job.data.deliveryId }, async () => {
       const outcome = await sender.send(job.data.deliveryId, job.data.slot);
+      await count(job.data.deliveryId, outcome).catch((err: Error) => logger.warn('metrics:', err.message));
       if (outcome.kind === 'later') {
         // The job keeps the channel turn it was given and comes back for it.
         if (outcome.slot !== job.data.slot) await job.updateData({ deliveryId: job.data.deliveryId, ...(outcome.slot ? { slot: outcome.slot } : {}) });
@@ -73,19 +99,23 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         throw new DelayedError();
       }
       return outcome;
-    },
+    }),
     { connection, prefix: deps.prefix, concurrency: deps.concurrency ?? 20 },
   );
   const ticks = new Worker(
     QUEUES.ticks,
-    async (job) => {
+    async (job) => withLogContext({ queue: job.queueName, jobId: job.id, job: job.name }, async () => {
       if (job.name === JOBS.scan) return tick();
       if (job.name === JOBS.digest) {
         // A scheduler job is created ahead with a delay: its intended moment decides the week.
         const scheduledFor = new Date(job.timestamp + (job.opts.delay ?? 0));
-        return runDigestJob(db, queues, (job.data as { subscriptionId: string }).subscriptionId, clock.now(), scheduledFor);
+        const started = performance.now();
+        const created = await runDigestJob(db, queues, (job.data as { subscriptionId: string }).subscriptionId, clock.now(), scheduledFor);
+        metrics?.digestBuild.observe((performance.now() - started) / 1000);
+        if (created.length) metrics?.prompts.inc({ kind: 'digest', outcome: 'recorded' }, created.length);
+        return created;
       }
-    },
+    }),
     { connection, prefix: deps.prefix, concurrency: 1 },
   );
   for (const w of [deliveries, ticks]) {

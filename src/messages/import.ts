@@ -5,7 +5,7 @@ import type { KnownBlock, View } from '@slack/types';
 import type { ImportKind, ImportReport, RowProblem } from '../services/import/index.js';
 import { IMPORT_KINDS } from '../services/import/index.js';
 import { writeCsv } from '../services/import/csv.js';
-import { context, esc, LIMITS, message, modal, section, truncate, type Message, type StateValues } from './format.js';
+import { context, joinMd, LIMITS, md, message, modal, note, section, truncate, type MdValue, type Message, type Mrkdwn, type StateValues } from './format.js';
 import { IMPORT_BLOCKS as B, VIEWS } from './ids.js';
 
 const KIND_LABEL: Record<ImportKind, string> = { accounts: 'Accounts', contacts: 'Contacts', commitments: 'Commitments (open items)' };
@@ -96,38 +96,35 @@ const more = (total: number, shown: number) => (total > shown ? `\n…and ${(tot
 
 /** The DM about an import. When the problems do not all fit, `attachProblems` says to send problemsCsv beside it. */
 export function importReportMessage(r: ImportReport): { message: Message; attachProblems: boolean } {
-  const blocks: KnownBlock[] = [section(`${r.status === 'refused' ? ':x:' : r.dryRun ? ':mag:' : ':white_check_mark:'} *${esc(headline(r))}*`)];
-  if (r.refusal) blocks.push(section(esc(r.refusal)));
-  if (r.created.length) blocks.push(section(`*${r.dryRun ? 'Would create' : 'Created'}:* ${esc(r.created.slice(0, SHOWN.created).join(', '))}${more(r.created.length, SHOWN.created)}`));
+  const icon = r.status === 'refused' ? ':x:' : r.dryRun ? ':mag:' : ':white_check_mark:';
+  const blocks: KnownBlock[] = [section(md`${icon} *${headline(r)}*`)];
+  if (r.refusal) blocks.push(section(r.refusal));
+  if (r.created.length) blocks.push(section(md`*${r.dryRun ? 'Would create' : 'Created'}:* ${r.created.slice(0, SHOWN.created).join(', ')}${more(r.created.length, SHOWN.created)}`));
   if (r.updated.length) {
-    const lines = r.updated.slice(0, SHOWN.updated).map((u) => `• ${esc(u.label)}: ${esc(u.changes.join('; '))}`);
-    blocks.push(section(`*${r.dryRun ? 'Would update' : 'Updated'}:*\n${lines.join('\n')}${more(r.updated.length, SHOWN.updated)}`));
+    const lines = r.updated.slice(0, SHOWN.updated).map((u) => md`• ${u.label}: ${u.changes.join('; ')}`);
+    blocks.push(section(md`*${r.dryRun ? 'Would update' : 'Updated'}:*\n${joinMd(lines, '\n')}${more(r.updated.length, SHOWN.updated)}`));
   }
   if (r.skipped.length) {
-    const lines = r.skipped.slice(0, SHOWN.skipped).map((s) => `• Line ${s.line}: ${esc(s.reason)}`);
-    blocks.push(section(`*Left out:*\n${lines.join('\n')}${more(r.skipped.length, SHOWN.skipped)}`));
+    const lines = r.skipped.slice(0, SHOWN.skipped).map((x) => md`• Line ${x.line}: ${x.reason}`);
+    blocks.push(section(md`*Left out:*\n${joinMd(lines, '\n')}${more(r.skipped.length, SHOWN.skipped)}`));
   }
   let attachProblems = false;
   if (r.problems.length) {
-    const lines: string[] = [];
+    const lines: Mrkdwn[] = [];
     let length = 0;
     for (const p of r.problems.slice(0, SHOWN.problems)) {
-      const line = `• ${esc(problemLine(p))}`;
-      if (length + line.length > LIMITS.sectionText - 200) break;
+      const line = md`• ${problemLine(p)}`;
+      if (length + line.text.length > LIMITS.sectionText - 200) break;
       lines.push(line);
-      length += line.length + 1;
+      length += line.text.length + 1;
     }
     const rest = r.problems.length - lines.length;
     attachProblems = rest > 0;
-    blocks.push(
-      section(
-        `*Rows not imported* (fix them in the sheet and import the file again; what was imported stays as it is):\n${lines.join('\n')}` +
-          (rest > 0 ? `\n…and ${rest.toLocaleString('en-US')} more, all listed in the attached problems file.` : ''),
-      ),
-    );
+    const tail = rest > 0 ? `\n…and ${rest.toLocaleString('en-US')} more, all listed in the attached problems file.` : '';
+    blocks.push(section(md`*Rows not imported* (fix them in the sheet and import the file again; what was imported stays as it is):\n${joinMd(lines, '\n')}${tail}`));
   }
-  if (r.notes.length) blocks.push(context(esc(r.notes.join(' '))));
-  return { message: message(esc(headline(r)), blocks), attachProblems };
+  if (r.notes.length) blocks.push(context(r.notes.join(' ')));
+  return { message: message(headline(r), blocks), attachProblems };
 }
 
 /** Every problem, for a spreadsheet. */
@@ -150,7 +147,22 @@ export function importReportText(r: ImportReport): string {
   return out.join('\n');
 }
 
-/** The comment on an exported file. */
-export function exportComment(kind: string, rows: number, zone: string, scope: string): string {
-  return `Your export of ${kind}: ${n(rows, 'row')}${scope}. Times are in ${zone}. Columns and how to import the file back: the README’s *Import and export* section.`;
+/** The comment on an exported file (Slack reads it as mrkdwn). */
+export function exportComment(kind: string, rows: number, zone: string, scope: MdValue): Mrkdwn {
+  return md`Your export of ${kind}: ${n(rows, 'row')}${scope}. Times are in ${zone}. Columns and how to import the file back: the README’s *Import and export* section.`;
+}
+
+/** The comment on the problems file sent beside an import's report. */
+export function problemsComment(fileName: string): Mrkdwn {
+  return md`Every row of ${fileName} that was not imported, with its line, column and how to fix it.`;
+}
+
+/** What an export covered: an account, only the accounts one owns, a start date. */
+export function exportScope(o: { account?: string; ownOnly: boolean; since?: string }): Mrkdwn {
+  return md`${o.account ? md` for ${o.account}` : ''}${o.ownOnly ? ' (the accounts you own; Kept admins export the whole workspace)' : ''}${o.since ? ` since ${o.since}` : ''}`;
+}
+
+/** The answer in the channel once an export is in the person's DM. */
+export function exportSentNote(name: string, rows: number, scope: Mrkdwn): Message {
+  return note(md`Sent *${name}* (${n(rows, 'row')}${scope}) to your DM with Kept.`);
 }

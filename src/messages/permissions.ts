@@ -20,6 +20,10 @@ function what(s: Subject): Mrkdwn | string {
       return 'change Kept’s settings';
     case 'admins':
       return 'name Kept’s admins';
+    case 'import':
+      return 'import data into Kept';
+    case 'exportAll':
+      return 'export the whole workspace';
   }
 }
 

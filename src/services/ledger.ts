@@ -73,3 +73,18 @@ export async function stalled(db: DbOrTx, now: Date, olderThanMs: number, limit:
   });
   return rows.map((r) => r.id);
 }
+
+/**
+ * An operator's replay of a delivery Slack refused for good (`npm run kept -- retry`): back to
+ * pending, so the normal path (claim, look, post) sends it. Only a failed row moves, so a replay
+ * run twice, or of a row already on its way, changes nothing.
+ */
+export async function retryFailed(db: DbOrTx, id: string, now: Date): Promise<'retried' | 'not_failed' | 'missing'> {
+  const current = await db.delivery.findUnique({ where: { id }, select: { status: true, lastError: true } });
+  if (!current) return 'missing';
+  const moved = await db.delivery.updateMany({
+    where: { id, status: 'failed' },
+    data: { status: 'pending', lastError: `retried by an operator after: ${current.lastError ?? 'unknown error'}`, updatedAt: now },
+  });
+  return moved.count ? 'retried' : 'not_failed';
+}

@@ -9,6 +9,7 @@
 //   digest       in an account's channel: the account's owner; elsewhere whoever set it up;
 //                Kept admins everywhere. A channel with neither: any member may set one up.
 //   settings     Kept admins
+//   import       Kept admins (exporting the whole workspace too; anyone exports what they own)
 //   Kept admins  Kept admins, and Slack workspace admins and owners always (so the list can be
 //                mended when every named admin has left)
 //   open         recording a commitment or a touch, creating an account (its creator owns it),
@@ -41,7 +42,9 @@ export type Subject =
   | { kind: 'moveFrom'; account: string; channelId: string }
   | { kind: 'digest'; channelId: string }
   | { kind: 'settings' }
-  | { kind: 'admins' };
+  | { kind: 'admins' }
+  | { kind: 'import' }
+  | { kind: 'exportAll' };
 
 /** Who may do one thing: named people (by role), Kept admins always, and maybe everyone or Slack admins too. */
 export interface Policy {
@@ -94,6 +97,10 @@ export function digestPolicy(channelId: string, channelAccount: { ownerId: strin
 
 export const settingsPolicy: Policy = { subject: { kind: 'settings' }, holders: [] };
 export const adminsPolicy: Policy = { subject: { kind: 'admins' }, holders: [], slackAdmins: true };
+/** Bringing a CSV of accounts, contacts or commitments in (it creates and changes many at once). */
+export const importPolicy: Policy = { subject: { kind: 'import' }, holders: [] };
+/** Exporting every account's data, not only the accounts one owns. */
+export const exportAllPolicy: Policy = { subject: { kind: 'exportAll' }, holders: [] };
 
 /** Kept admins: the people named in settings; until someone is named, Slack's workspace admins and owners. */
 export function isKeptAdmin(p: Person, adminSlackIds: readonly string[]): boolean {

@@ -36,7 +36,7 @@ const TEST_LIMITS = { personWritesPerMinute: 1_000, workspaceWritesPerMinute: 10
 /** A Redis prefix of its own for each bot a test starts, so test files running at once never share fair-use counts. */
 export const testPrefix = () => `kept-test-${randomBytes(4).toString('hex')}`;
 
-export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string; fairUse?: Partial<FairUseOptions> } = {}): Promise<Kept> {
+export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string; fairUse?: Partial<FairUseOptions>; adminPassword?: string; logLevel?: 'debug' | 'info' | 'warn' } = {}): Promise<Kept> {
   const [database, slack] = await Promise.all([createTestDatabase(), FakeSlack.start()]);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
@@ -47,7 +47,8 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     redis,
     ...(queues ? { queues } : {}),
     clock: opts.clock ?? clock,
-    logger: createLogger('warn', 'test', (l) => logs.push(l)),
+    logger: createLogger(opts.logLevel ?? 'warn', 'test', (l) => logs.push(l)),
+    ...(opts.adminPassword ? { adminPassword: opts.adminPassword } : {}),
     // Tests act quickly as one person; fair use's own tests (fair-use.test.ts) set the limits they test.
     fairUse: { prefix: testPrefix(), ...TEST_LIMITS, ...opts.fairUse },
     slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },

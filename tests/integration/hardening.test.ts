@@ -16,7 +16,7 @@ const B_OWNER = 'UBOWNER';
 const events = () => `${kept.baseUrl}/slack/events`;
 const FORM = 'application/x-www-form-urlencoded';
 
-const errorLogs = () => kept.logs.filter((l) => / ERROR /.test(l));
+const errorLogs = () => kept.logs.filter((l) => JSON.parse(l).level === 'error');
 const healthy = async () => (await fetch(`${kept.baseUrl}/healthz`)).status;
 
 /** Answered as Slack needs: in time, with a 2xx. */

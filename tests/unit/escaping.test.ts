@@ -1,6 +1,7 @@
 // What a person types never becomes a broadcast, a group mention, a link or a mention of someone
 // Kept did not parse: arbitrary strings (with Slack's control sequences mixed in) go through every
 // builder in src/messages, and every `text` and text object of the result is checked.
+import { readdirSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as accountViews from '../../src/messages/account.js';
@@ -11,6 +12,7 @@ import * as commitmentViews from '../../src/messages/commitment.js';
 import * as digestViews from '../../src/messages/digest.js';
 import * as format from '../../src/messages/format.js';
 import * as helpViews from '../../src/messages/help.js';
+import * as importViews from '../../src/messages/import.js';
 import * as homeViews from '../../src/messages/home.js';
 import * as permissionViews from '../../src/messages/permissions.js';
 import * as promptViews from '../../src/messages/prompts.js';
@@ -21,6 +23,7 @@ import type { CommitmentFull } from '../../src/services/commitments.js';
 import type { ContactWithLastTouch } from '../../src/services/contacts.js';
 import type { AccountReview, Digest } from '../../src/services/digest.js';
 import type { HomeData } from '../../src/services/home.js';
+import type { ImportReport } from '../../src/services/import/index.js';
 import type { AccountOverview } from '../../src/services/overview.js';
 import type { Refusal } from '../../src/services/permissions.js';
 import type { PromptPayload } from '../../src/services/prompts.js';
@@ -48,6 +51,12 @@ function check(result: unknown, inputs: string[]): void {
   for (const t of parsed) {
     const bad = liveMarkup(t);
     if (bad.length) throw new Error(`live markup ${JSON.stringify(bad)} in ${JSON.stringify(t.slice(0, 300))}`);
+    // Escaped once, "<" reads "&lt;"; escaped twice, the reader sees "&lt;" on screen. (Only an
+    // input that itself holds "&lt;" may show it; builders repeat inputs, so counts cannot be compared.)
+    for (const e of ENTITIES) {
+      const typed = inputs.some((s) => s.includes(e));
+      if (!typed && t.includes(`&amp;${e.slice(1)}`)) throw new Error(`text escaped twice (${e} shown) in ${JSON.stringify(t.slice(0, 200))}`);
+    }
   }
   // plain_text is shown as sent: Kept's escaping must not leak into it ("&lt;" on screen).
   for (const t of plain) {
@@ -155,7 +164,12 @@ function fixtures(s: string[]) {
   const refusal = (subject: Refusal['subject'], keptAdmins: string[]): Refusal => ({
     subject, holders: [{ slackUserId: 'U0OWNER', roles: ['owner', 'accountOwner'] }, { slackUserId: 'U0MAKER', roles: ['recorder'] }], keptAdmins, slackAdminsToo: true, unverified: true,
   });
-  return { t, account, commitment, contact, touch, timeline, audit, overview, digest, payloads, home, refusal };
+  const report = (over: Partial<ImportReport>): ImportReport => ({
+    kind: 'accounts', fileName: t(0), dryRun: false, status: 'done', rows: 3, created: [t(1), t(2)], updated: [{ label: t(3), changes: [t(4), t(5)] }], unchanged: 1,
+    skipped: [{ line: 4, reason: t(6) }], problems: Array.from({ length: 30 }, (_, i) => ({ line: i + 5, column: t(7 + (i % 3)), value: t(10 + (i % 4)), problem: t(14) })), notes: [t(15)],
+    ...over,
+  });
+  return { t, account, commitment, contact, touch, timeline, audit, overview, digest, payloads, home, refusal, report };
 }
 
 // ---- every builder ---------------------------------------------------------------------------
@@ -210,7 +224,19 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
     permissionViews.refusalMessage(f.refusal({ kind: 'digest', channelId: 'C0ACME' }, [])),
     permissionViews.refusalMessage(f.refusal({ kind: 'settings' }, [])),
     permissionViews.refusalMessage(f.refusal({ kind: 'admins' }, ['W0ADMIN'])),
+    permissionViews.refusalMessage(f.refusal({ kind: 'import' }, [])),
+    permissionViews.refusalMessage(f.refusal({ kind: 'exportAll' }, ['W0ADMIN'])),
   ],
+  'import.importModal': () => [importViews.importModal({ channelId: 'C0ACME' }), importViews.importModal({ channelId: null }, 'contacts')],
+  'import.importReportMessage': (f) => [
+    importViews.importReportMessage(f.report({})).message,
+    importViews.importReportMessage(f.report({ dryRun: true })).message,
+    importViews.importReportMessage(f.report({ status: 'refused', refusal: f.t(16), created: [], updated: [], problems: [] })).message,
+  ],
+  'import.exportComment': (f) => format.message(importViews.exportComment(f.t(3), 12, zone, importViews.exportScope({ account: f.t(0), ownOnly: true, since: f.t(4) })), []),
+  'import.exportScope': (f) => format.message(importViews.exportScope({ account: f.t(0), ownOnly: false }), []),
+  'import.problemsComment': (f) => format.message(importViews.problemsComment(f.t(0)), []),
+  'import.exportSentNote': (f) => importViews.exportSentNote(f.t(3), 1, importViews.exportScope({ account: f.t(0), ownOnly: true })),
   'prompts.promptMessage': (f) => f.payloads.map((p) => promptViews.promptMessage(p)),
   'prompts.dueSoonDigest': (f) => promptViews.dueSoonDigest(f.payloads.filter((p) => p.kind === 'cadence_due_soon' || p.kind === 'commitment_due_soon') as never),
   'reschedule-modal.rescheduleModal': (f) => rescheduleViews.rescheduleModal(f.commitment(), meta, 'Reschedule'),
@@ -228,15 +254,22 @@ const NOT_BUILDERS = new Set([
   'format.truncate', 'format.plainDate', 'format.slackDate',
   'commit-modal.readCommitModal', 'touch.readTouchModal', 'reschedule-modal.readRescheduleModal',
   'home.readHomePages', 'home.homeLimits', 'home.parseShowMore',
+  'import.readImportModal', 'import.problemsCsv', 'import.importReportText', 'import.problemLine',
 ]);
 
-const MODULES: Record<string, Record<string, unknown>> = {
-  format, account: accountViews, audit: auditViews, 'commit-modal': commitModalViews, 'commitment-modals': commitmentModalViews, commitment: commitmentViews,
-  digest: digestViews, help: helpViews, home: homeViews, permissions: permissionViews, prompts: promptViews, 'reschedule-modal': rescheduleViews, touch: touchViews,
-};
+/** Every module in src/messages, found on disk: a new file cannot be left out by forgetting to list it. */
+const MESSAGES_DIR = new URL('../../src/messages/', import.meta.url);
+const MODULES: Record<string, Record<string, unknown>> = Object.fromEntries(
+  await Promise.all(
+    readdirSync(MESSAGES_DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .map(async (f) => [f.replace(/\.ts$/, ''), (await import(new URL(f, MESSAGES_DIR).href)) as Record<string, unknown>] as const),
+  ),
+);
 
 describe('user text in what Kept sends', () => {
   it('every exported builder in src/messages is exercised below', () => {
+    expect(Object.keys(MODULES)).toEqual(expect.arrayContaining(['format', 'prompts', 'import', 'permissions']));
     const exported = Object.entries(MODULES).flatMap(([m, mod]) =>
       Object.entries(mod).filter(([, v]) => typeof v === 'function' && !/^[A-Z]/.test((v as { name: string }).name)).map(([k]) => `${m}.${k}`),
     );
@@ -293,6 +326,8 @@ describe('user text in what Kept sends', () => {
     expect(() => check({ text: 'x <!here>', blocks: [] }, [])).toThrow(/live markup/);
     expect(() => check({ type: 'plain_text', text: '&lt;b&gt;' }, ['<b>'])).toThrow(/plain_text/);
     expect(() => check({ type: 'plain_text', text: '<!channel>' }, ['<!channel>'])).not.toThrow();
+    expect(() => check(format.section(`${esc('<b> & co')}`), ['<b> & co'])).toThrow(/escaped twice/);
+    expect(() => check(format.section(md`${esc('<b> & co')}`), ['<b> & co'])).not.toThrow();
   });
 
   it('keeps the mentions and dates Kept put there, and shows typed text as typed', () => {

@@ -5,7 +5,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/client.js';
 import { isUniqueViolation } from '../errors.js';
-import { readSettings, type WorkspaceSettings } from '../settings.js';
+import { readSettings } from '../settings.js';
 import { applyAccounts, prepareAccounts } from './accounts.js';
 import { FIELDS, mapColumns, type ImportKind } from './columns.js';
 import { applyCommitments, prepareCommitments } from './commitments.js';
@@ -18,15 +18,6 @@ import { Problems, type ImportReport, type PlanOutcome } from './report.js';
 export { IMPORT_KINDS, type ImportKind } from './columns.js';
 export type { ImportReport, RowProblem } from './report.js';
 export type { SlackLookup, SlackPerson } from './people.js';
-
-/**
- * Who may import, and export the whole workspace: Kept admins. They are the people named with
- * `/kept settings admins`; while nobody is named, Slack's own admins and owners.
- * (The lead points this at the workspace-wide permission model when it lands.)
- */
-export function isKeptAdmin(settings: WorkspaceSettings, user: { slackUserId: string; isAdmin: boolean }): boolean {
-  return settings.adminSlackIds.length > 0 ? settings.adminSlackIds.includes(user.slackUserId) : user.isAdmin;
-}
 
 export interface ImportRequest {
   workspaceId: string;

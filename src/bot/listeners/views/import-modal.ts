@@ -2,10 +2,10 @@
 // file is downloaded with the bot token, imported (or only checked), and the result DMed.
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { runImport } from '../../../services/import/index.js';
-import { importReportMessage, problemsCsv, readImportModal } from '../../../messages/import.js';
-import { esc, type StateValues } from '../../../messages/format.js';
+import { importReportMessage, problemsComment, problemsCsv, readImportModal } from '../../../messages/import.js';
+import type { StateValues } from '../../../messages/format.js';
 import { dataClient, downloadFile, sendFileToDm, slackLookup } from '../../slack-data.js';
-import { requireKeptAdmin } from '../commands/kept/import.js';
+import { requireImporter } from '../commands/kept/import.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
@@ -18,7 +18,7 @@ export function importModalSubmit(deps: ListenerDeps) {
 
     const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
     // Checked again here: the form may have been opened before the person stopped being an admin.
-    await requireKeptAdmin(deps, actor, 'import');
+    await requireImporter(deps, actor);
     const client = dataClient(deps.slack.botToken, deps.slack.apiUrl);
     const file = await downloadFile(client, deps.slack.botToken, form.fileId);
     const u = actor.user;
@@ -39,7 +39,7 @@ export function importModalSubmit(deps: ListenerDeps) {
     await client.chat.postMessage({ channel: body.user.id, text: message.text, blocks: message.blocks });
     if (attachProblems) {
       const name = `${file.name.replace(/\.[^.]*$/, '')}-problems.csv`;
-      await sendFileToDm(client, body.user.id, { name, content: problemsCsv(report), comment: `Every row of ${esc(file.name)} that was not imported, with its line, column and how to fix it.` });
+      await sendFileToDm(client, body.user.id, { name, content: problemsCsv(report), comment: problemsComment(file.name) });
     }
   };
 }

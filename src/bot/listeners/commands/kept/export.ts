@@ -6,10 +6,8 @@ import { DateTime } from 'luxon';
 import { requireAccount } from '../../../../services/accounts.js';
 import { UserError } from '../../../../services/errors.js';
 import { EXPORT_KINDS, exportCsv, type ExportKind } from '../../../../services/export.js';
-import { isKeptAdmin } from '../../../../services/import/index.js';
-import { readSettings } from '../../../../services/settings.js';
-import { esc, note } from '../../../../messages/format.js';
-import { exportComment } from '../../../../messages/import.js';
+import { exportAllPolicy, NotAllowed } from '../../../../services/permissions.js';
+import { exportComment, exportScope, exportSentNote } from '../../../../messages/import.js';
 import { dataClient, sendFileToDm } from '../../../slack-data.js';
 import type { Actor } from '../../../people.js';
 import { replyPrivately, type ReplyTarget } from '../../../reply.js';
@@ -27,7 +25,7 @@ export function parseExport(text: string, zone: string): { kind: ExportKind; sin
     if (key!.toLowerCase() === 'account') out.account = value!.trim();
     else {
       const d = DateTime.fromISO(value!.trim(), { zone });
-      if (!d.isValid) throw new UserError(`“${esc(value!)}” is not a date; write \`since 2026-11-01\`.`);
+      if (!d.isValid) throw new UserError(`“${value!.trim()}” is not a date; write \`since 2026-11-01\`.`);
       out.since = d.toJSDate();
     }
   }
@@ -38,8 +36,14 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
   const zone = actor.user.timeZone;
   const req = parseExport(text, zone);
   if (deps.slack.inProcess) throw new UserError(`The console cannot send files. Export from the command line: \`npm run kept -- export ${req.kind} > ${req.kind}.csv\`.`);
-  const settings = readSettings((await deps.db.workspace.findUniqueOrThrow({ where: { id: actor.workspace.id }, select: { settings: true } })).settings);
-  const everything = isKeptAdmin(settings, actor.user);
+  // Kept admins export the whole workspace; anyone else, what they own (not a refusal).
+  const everything = await deps.directory.authorize(actor, exportAllPolicy).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof NotAllowed) return false;
+      throw err;
+    },
+  );
   const account = req.account ? await requireAccount(deps.db, actor.workspace.id, req.account) : undefined;
   const now = deps.clock.now();
   const { csv, rows } = await exportCsv(deps.db, {
@@ -51,8 +55,8 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
     zone,
     now,
   });
-  const scope = `${account ? ` for ${esc(account.name)}` : ''}${everything ? '' : ' (the accounts you own; Kept admins export the whole workspace)'}${req.since ? ` since ${DateTime.fromJSDate(req.since, { zone }).toISODate()}` : ''}`;
+  const scope = exportScope({ account: account?.name, ownOnly: !everything, since: req.since ? (DateTime.fromJSDate(req.since, { zone }).toISODate() ?? undefined) : undefined });
   const name = `kept-${req.kind}-${DateTime.fromJSDate(now, { zone }).toISODate()}.csv`;
   await sendFileToDm(dataClient(deps.slack.botToken, deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
-  await replyPrivately(client, replyTo, note(`Sent *${name}* (${rows} ${rows === 1 ? 'row' : 'rows'}${scope}) to your DM with Kept.`));
+  await replyPrivately(client, replyTo, exportSentNote(name, rows, scope));
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
-import { App, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Receiver } from '@slack/bolt';
+import { App, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Authorize, type Receiver } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -93,6 +93,7 @@ export function createBot(deps: BotDeps): Bot {
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
+  cacheBotIdentity(app, slack.botToken);
   observer.install(app);
   const fairUse = installFairUse(app, deps);
   // Outermost: whatever a request holds, it is acknowledged (src/bot/guard.ts).
@@ -255,4 +256,25 @@ export function isObjectBody(raw: string, contentType: string | undefined): bool
     // Bolt answers 400 to a body that is not JSON, after checking the signature (401 first).
     return true;
   }
+}
+
+/**
+ * Bolt 5.1, with tokenVerificationEnabled off (see createBot), calls auth.test before every request
+ * it processes (its cache is overwritten on each call): a Web API call ahead of each
+ * acknowledgement, and under load a 429 from Slack refuses the request. Kept asks once, and asks
+ * again only after a failure.
+ */
+function cacheBotIdentity(app: App, botToken: string): void {
+  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  const authorize: Authorize<boolean> = async ({ isEnterpriseInstall }) => {
+    identity ??= app.client.auth.test({ token: botToken }).then(
+      (r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+      (err: unknown) => {
+        identity = undefined;
+        throw err;
+      },
+    );
+    return { isEnterpriseInstall, botToken, ...(await identity) };
+  };
+  (app as unknown as { authorize: Authorize<boolean> }).authorize = authorize;
 }

@@ -114,6 +114,14 @@ describe('odd HTTP requests', () => {
     expect((await fetch(events(), { method: 'POST', body: '' })).status).toBe(401);
   });
 
+  it('asks Slack who the bot is once, not before every request (no Web API call ahead of an acknowledgement)', async () => {
+    await kept_('account Acme');
+    kept.slack.reset();
+    for (let i = 0; i < 5; i++) await kept_('help');
+    inTime(await kept.interact(blockAction({ actionId: 'no_such_action', userId: OWNER, teamId: A, channelId: 'CACME' })));
+    expect(kept.slack.callsTo('auth.test')).toHaveLength(0);
+  });
+
   it('keeps serving Slack after all of that', async () => {
     expect(await healthy()).toBe(200);
     expect(await kept_('account Acme')).toContain('Acme');

@@ -143,7 +143,17 @@ export function createBot(deps: BotDeps): Bot {
     }
   };
 
+  // An exception thrown from a request listener would end the process: none leaves this one.
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      logger.error('a request failed before it was routed:', err);
+      answer(res, 500, {}, req);
+    }
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (ops(req, res)) return;
     if (path === '/healthz') {

@@ -12,6 +12,7 @@ import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { scan, type PlannedDelivery } from '../jobs/scan.js';
+import { composePrompt } from '../jobs/compose.js';
 import { digestFor, recordDigest } from '../jobs/digest.job.js';
 import { render } from '../console/render.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
@@ -51,14 +52,17 @@ async function digest(values: { channel?: string; preview?: boolean; send?: bool
   const queues = openQueues(redisUrl, prefix);
   await enqueueDeliveries(queues, created);
   await queues.close();
-  console.log(`Queued ${created.length} message(s) for ${values.channel}; the workers post them.`);
+  console.log(`Queued this week's digest for ${values.channel}; the workers build it from the state when they post it.`);
   return 0;
 }
 
-function describe(p: PlannedDelivery): string {
+/** A planned delivery and, as the sender would render it from the state at `at`, its message. */
+async function describe(db: ReturnType<typeof createDb>, p: PlannedDelivery, at: Date): Promise<string> {
   const to = /^[UW]/.test(p.destination) ? `DM to ${p.destination}` : `#${p.destination}`;
   const items = p.items.map((i) => `      - ${i.key}`).join('\n');
-  return `  ${p.kind.padEnd(20)} ${to.padEnd(18)} not before ${p.notBefore.toISOString()}\n    ${p.message.text.slice(0, 160)}\n${items}`;
+  const now = await composePrompt(db, p, p.items.map((i) => i.ref), at);
+  const text = now.kind === 'message' ? now.message.text.slice(0, 160) : `(would be skipped: ${now.reason})`;
+  return `  ${p.kind.padEnd(20)} ${to.padEnd(18)} not before ${p.notBefore.toISOString()}\n    ${text}\n${items}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -115,7 +119,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const verb = values['dry-run'] ? 'would send' : 'queued';
     console.log(`Scan of ${result.window.from.toISOString()} → ${result.window.to.toISOString()}: ${verb} ${result.planned.length} message(s).`);
-    for (const p of result.planned) console.log(describe(p));
+    for (const p of result.planned) console.log(await describe(db, p, at));
     if (!values['dry-run'] && result.created.length) {
       const queues = openQueues(config.REDIS_URL, config.KEPT_QUEUE_PREFIX);
       await enqueueDeliveries(queues, result.created);

@@ -1,9 +1,12 @@
 // The weekly digest: one per channel per local week, recorded in the delivery ledger (so a second
 // scheduler firing, a restart or a daylight-saving repeat cannot send it twice), then posted by
-// the deliver jobs (its continuation as thread replies).
+// the deliver jobs. Like a prompt, it is recorded by reference (which subscription, which week)
+// and built when its first message is sent, from the state at that moment; its continuation
+// (thread replies) is recorded then, from the same build.
 import { DateTime } from 'luxon';
 import type { Db } from '../db/client.js';
-import { Prisma, type DigestSubscription } from '../../generated/prisma/client.js';
+import { Prisma, type Delivery, type DigestSubscription } from '../../generated/prisma/client.js';
+import { setMessage } from '../services/ledger.js';
 import { buildDigest, type DigestScope } from '../services/digest.js';
 import { isValidTimeZone } from '../services/time.js';
 import { digestMessages } from '../messages/digest.js';
@@ -41,28 +44,68 @@ export async function digestFor(db: Db, sub: DigestSubscription, now: Date, late
   return digestMessages(digest, { title, portfolio: sub.scope !== 'account', zone: sub.timeZone, ...(lateSince ? { lateSince } : {}) });
 }
 
+/** What a digest delivery sends, by reference (its prompt item's payload). */
+export interface DigestRef {
+  kind: 'digest';
+  subscriptionId: string;
+  /** When it was due: its week, and whether it goes out late. */
+  scheduledFor: string;
+}
+
 /**
- * Records this week's digest for a subscription, unless it already was. `scheduledFor` is when
- * it was due; if that was a while ago it is marked late. Returns the ledger rows created.
+ * Records this week's digest for a subscription, unless it already was: the first message's
+ * ledger row, by reference (built when it is sent). `scheduledFor` is when it was due. Returns the
+ * ledger rows created.
  */
 export async function recordDigest(db: Db, sub: DigestSubscription, now: Date, scheduledFor: Date): Promise<string[]> {
-  const week = weekKey(scheduledFor, sub.timeZone);
-  const first = `digest:${sub.channelId}:${week}:1`;
-  if (await db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: sub.workspaceId, key: first } } })) return [];
-  const late = now.getTime() - scheduledFor.getTime() > LATE_AFTER_MS ? scheduledFor : undefined;
-  const messages = await digestFor(db, sub, now, late);
-  const rows = messages.map((m, i) => {
-    const key = `digest:${sub.channelId}:${week}:${i + 1}`;
-    // Replies go in the first message's thread; the sender waits for it to be posted.
-    const message = i === 0 ? m : { ...m, thread_of: first };
-    return Prisma.sql`(${sub.workspaceId}::uuid, ${key}, 'digest', ${sub.channelId}, ${JSON.stringify(message)}::jsonb, ${now}::timestamptz)`;
+  const first = `digest:${sub.channelId}:${weekKey(scheduledFor, sub.timeZone)}:1`;
+  const ref: DigestRef = { kind: 'digest', subscriptionId: sub.id, scheduledFor: scheduledFor.toISOString() };
+  const created = await db.$queryRaw<{ delivery_id: string }[]>`
+    WITH d AS (
+      INSERT INTO deliveries (workspace_id, key, kind, destination, not_before, created_at)
+      VALUES (${sub.workspaceId}::uuid, ${first}, 'digest', ${sub.channelId}, ${now}::timestamptz, ${now}::timestamptz)
+      ON CONFLICT (workspace_id, key) DO NOTHING
+      RETURNING id, workspace_id, key)
+    INSERT INTO prompt_items (workspace_id, key, kind, delivery_id, payload, created_at)
+    SELECT workspace_id, key, 'digest', id, ${JSON.stringify(ref)}::jsonb, ${now}::timestamptz FROM d
+    RETURNING delivery_id`;
+  return created.map((r) => r.delivery_id);
+}
+
+/** A digest as it would be posted now: its messages, late if `now` is well past its moment. null: the subscription is gone. */
+export async function renderDigest(db: Db, ref: DigestRef, now: Date): Promise<Message[] | null> {
+  const sub = await db.digestSubscription.findUnique({ where: { id: ref.subscriptionId } });
+  if (!sub) return null;
+  const scheduledFor = new Date(ref.scheduledFor);
+  return digestFor(db, sub, now, now.getTime() - scheduledFor.getTime() > LATE_AFTER_MS ? scheduledFor : undefined);
+}
+
+/**
+ * The first message of a recorded digest, built now, and its continuation recorded as thread
+ * replies (they wait for the first message's ts). Called by the sender holding the row's claim,
+ * once: a later attempt posts what was built.
+ */
+export async function composeDigest(db: Db, d: Pick<Delivery, 'id' | 'workspaceId' | 'key' | 'destination'>, now: Date): Promise<{ kind: 'message'; message: Message; follow: string[] } | { kind: 'skip'; reason: string }> {
+  const item = await db.promptItem.findFirst({ where: { deliveryId: d.id }, select: { payload: true } });
+  const messages = item ? await renderDigest(db, item.payload as unknown as DigestRef, now) : null;
+  if (!messages) return { kind: 'skip', reason: "the channel's digest was turned off" };
+  const [first, ...rest] = messages;
+  const follow = await db.$transaction(async (tx) => {
+    await setMessage(tx, d.id, first!);
+    if (!rest.length) return [];
+    const base = d.key.replace(/:1$/, '');
+    const rows = rest.map((m, i) => {
+      const message = { ...m, thread_of: d.key };
+      return Prisma.sql`(${d.workspaceId}::uuid, ${`${base}:${i + 2}`}, 'digest', ${d.destination}, ${JSON.stringify(message)}::jsonb, ${now}::timestamptz)`;
+    });
+    const created = await tx.$queryRaw<{ id: string; key: string }[]>`
+      INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before)
+      VALUES ${Prisma.join(rows)}
+      ON CONFLICT (workspace_id, key) DO NOTHING
+      RETURNING id, key`;
+    return created.sort((a, b) => Number(a.key.split(':').at(-1)) - Number(b.key.split(':').at(-1))).map((r) => r.id);
   });
-  const created = await db.$queryRaw<{ id: string; key: string }[]>`
-    INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before)
-    VALUES ${Prisma.join(rows)}
-    ON CONFLICT (workspace_id, key) DO NOTHING
-    RETURNING id, key`;
-  return created.sort((a, b) => Number(a.key.split(':').at(-1)) - Number(b.key.split(':').at(-1))).map((r) => r.id);
+  return { kind: 'message', message: first!, follow };
 }
 
 /** One BullMQ job scheduler per subscription, firing at its weekday and time in its own zone. */

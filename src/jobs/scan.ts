@@ -1,12 +1,12 @@
 // One scheduler tick: find what became due since the last tick, and write it to the delivery
-// ledger in the same transaction that moves the scan forward. Posting happens elsewhere (deliver).
+// ledger in the same transaction that moves the scan forward: what to send (the items, by
+// reference), to whom and from when. The message itself is rendered by the sender when the
+// delivery's moment comes, from the items' state then (compose.ts), so it is true when it arrives.
 import { DateTime } from 'luxon';
 import type { Db, Tx } from '../db/client.js';
 import { Prisma } from '../../generated/prisma/client.js';
-import { advanceCommitments, collectPrompts, type PromptDraft, type PromptPayload } from '../services/prompts.js';
+import { advanceCommitments, collectPrompts, type PromptDraft } from '../services/prompts.js';
 import { nextWorkingMoment } from '../services/working-hours.js';
-import { dueSoonDigest, promptMessage } from '../messages/prompts.js';
-import type { Message } from '../messages/format.js';
 
 export const SCAN_ID = 'prompts';
 /** On the very first tick there is no previous one: look back this far. */
@@ -24,13 +24,13 @@ export interface PlannedDelivery {
   kind: string;
   destination: string;
   notBefore: Date;
-  message: Message;
+  /** New items only: a person's combined DM still waiting keeps the items it had. */
   items: PromptDraft[];
 }
 
 export interface ScanResult {
   window: { from: Date; to: Date } | null;
-  /** Where the tick's time went, ms: finding what is due, moving reminders on, planning the messages, writing the ledger. */
+  /** Where the tick's time went, ms: finding what is due, moving reminders on, planning the deliveries, writing the ledger. */
   timings?: { collectMs: number; advanceMs: number; planMs: number; recordMs: number };
   planned: PlannedDelivery[];
   /** Ledger rows created by this tick: each needs a deliver job. */
@@ -42,8 +42,6 @@ class DryRun extends Error {
     super('dry run');
   }
 }
-
-type DueSoon = PromptPayload & { kind: 'cadence_due_soon' | 'commitment_due_soon' };
 
 /**
  * Scans (last tick, `at`]. Ticks are serialised by a row lock, so two workers ticking at once
@@ -105,7 +103,7 @@ function destination(d: PromptDraft): string {
 }
 
 /**
- * Groups prompts into messages: one per channel prompt, and one DM a day per person for their
+ * Groups prompts into deliveries: one per channel prompt, and one DM a day per person for their
  * due-soon items. A person's DM for the day that is still waiting (working hours) takes the new
  * items; one that already went out leaves them for the next working morning.
  */
@@ -116,7 +114,7 @@ async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDel
   for (const d of drafts) {
     const notBefore = dueWhen(d, at);
     const key = d.combine ? combinedKey(d, notBefore) : d.key;
-    const entry = out.get(`${d.workspaceId}|${key}`) ?? { workspaceId: d.workspaceId, key, kind: d.combine ? 'due_soon_dm' : d.kind, destination: destination(d), notBefore, message: { text: '', blocks: [] }, items: [] };
+    const entry = out.get(`${d.workspaceId}|${key}`) ?? { workspaceId: d.workspaceId, key, kind: d.combine ? 'due_soon_dm' : d.kind, destination: destination(d), notBefore, items: [] };
     entry.items.push(d);
     out.set(`${d.workspaceId}|${key}`, entry);
   }
@@ -130,9 +128,6 @@ async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDel
       FROM jsonb_to_recordset(${keys}::jsonb) AS k(workspace_id uuid, key text)
       JOIN deliveries d ON d.workspace_id = k.workspace_id AND d.key = k.key
       FOR UPDATE OF d`;
-    const earlier = existing.length
-      ? await tx.promptItem.findMany({ where: { deliveryId: { in: existing.filter((e) => e.status === 'pending').map((e) => e.id) } }, orderBy: { createdAt: 'asc' } })
-      : [];
     const byKey = new Map(existing.map((e) => [`${e.workspace_id}|${e.key}`, e]));
     for (const p of combined) {
       const row = byKey.get(`${p.workspaceId}|${p.key}`);
@@ -140,7 +135,6 @@ async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDel
       if (row.status === 'pending') {
         p.id = row.id;
         p.notBefore = row.not_before;
-        p.items.unshift(...earlier.filter((i) => i.deliveryId === row.id).map((i) => ({ ...p.items[0]!, key: i.key, payload: i.payload as unknown as PromptPayload })));
       } else {
         // Today's DM already went out: these wait for the next working morning.
         const first = p.items[0]!;
@@ -151,27 +145,23 @@ async function plan(tx: Tx, drafts: PromptDraft[], at: Date): Promise<PlannedDel
       }
     }
   }
-  for (const p of planned) {
-    p.message = p.kind === 'due_soon_dm' ? dueSoonDigest(p.items.map((i) => i.payload as DueSoon)) : promptMessage(p.items[0]!.payload);
-  }
   return planned;
 }
 
-/** Writes the plan: new ledger rows, refreshed combined DMs, and the items (a fixed number of statements). */
+/** Writes the plan: new ledger rows (no message yet) and their items (a fixed number of statements). */
 async function record(tx: Tx, planned: PlannedDelivery[], at: Date): Promise<string[]> {
   if (planned.length === 0) return [];
-  const toUpdate = planned.filter((p) => p.id);
   const toInsert = planned.filter((p) => !p.id);
   const created: string[] = [];
   if (toInsert.length) {
     // One JSON parameter for the lot: binding thousands of values costs more than the insert.
     const rows = JSON.stringify(
-      toInsert.map((p) => ({ workspace_id: p.workspaceId, key: p.key, kind: p.kind, destination: p.destination, message: p.message, not_before: p.notBefore })),
+      toInsert.map((p) => ({ workspace_id: p.workspaceId, key: p.key, kind: p.kind, destination: p.destination, not_before: p.notBefore })),
     );
     const ids = await tx.$queryRaw<{ id: string; workspace_id: string; key: string }[]>`
-      INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before, created_at)
-      SELECT workspace_id, key, kind, destination, message, not_before, ${at}::timestamptz
-      FROM jsonb_to_recordset(${rows}::jsonb) AS r(workspace_id uuid, key text, kind text, destination text, message jsonb, not_before timestamptz)
+      INSERT INTO deliveries (workspace_id, key, kind, destination, not_before, created_at)
+      SELECT workspace_id, key, kind, destination, not_before, ${at}::timestamptz
+      FROM jsonb_to_recordset(${rows}::jsonb) AS r(workspace_id uuid, key text, kind text, destination text, not_before timestamptz)
       ON CONFLICT (workspace_id, key) DO NOTHING
       RETURNING id, workspace_id, key`;
     const byKey = new Map(toInsert.map((p) => [`${p.workspaceId}|${p.key}`, p]));
@@ -180,16 +170,9 @@ async function record(tx: Tx, planned: PlannedDelivery[], at: Date): Promise<str
       created.push(r.id);
     }
   }
-  if (toUpdate.length) {
-    const rows = JSON.stringify(toUpdate.map((p) => ({ id: p.id, message: p.message })));
-    await tx.$executeRaw`
-      UPDATE deliveries AS d SET message = v.message, updated_at = now()
-      FROM jsonb_to_recordset(${rows}::jsonb) AS v(id uuid, message jsonb)
-      WHERE d.id = v.id AND d.status = 'pending'`;
-  }
   const items = planned
     .filter((p) => p.id)
-    .flatMap((p) => p.items.map((i) => ({ workspace_id: i.workspaceId, key: i.key, kind: i.kind, delivery_id: p.id!, payload: i.payload })));
+    .flatMap((p) => p.items.map((i) => ({ workspace_id: i.workspaceId, key: i.key, kind: i.kind, delivery_id: p.id!, payload: i.ref })));
   if (items.length) {
     // One parameter for the lot: binding thousands of values costs more than the insert itself.
     await tx.$executeRaw`

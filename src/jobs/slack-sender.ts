@@ -8,7 +8,9 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
 import type { Delivery } from '../../generated/prisma/client.js';
 import type { Logger } from '../logger.js';
-import { claim, markFailed, markSent, markUncertain, release } from '../services/ledger.js';
+import { claim, markFailed, markSent, markSkipped, markUncertain, release, setMessage } from '../services/ledger.js';
+import { composeDelivery, isPromptDelivery } from './compose.js';
+import { composeDigest } from './digest.job.js';
 
 export interface SenderOptions {
   token: string;
@@ -27,12 +29,19 @@ export interface SenderOptions {
   fetch?: FetchFunction;
 }
 
-export type SendOutcome =
+export type SendOutcome = (
   | { kind: 'sent'; ts: string }
   | { kind: 'found'; ts: string } // an earlier attempt had landed
   | { kind: 'done' } // already sent, failed or skipped
+  | { kind: 'skipped'; reason: string } // nothing it carried was still true when its moment came
   | { kind: 'failed'; error: string } // Slack refused it for good
-  | { kind: 'later'; delayMs: number; slot?: number }; // not yet: working hours, the channel's turn, a rate limit
+  | { kind: 'later'; delayMs: number; slot?: number } // not yet: working hours, the channel's turn, a rate limit
+) & {
+  /** Ledger rows this attempt recorded (a digest's thread replies): the caller queues them. */
+  follow?: string[];
+  /** This attempt built a digest, in this long (metrics). */
+  digestBuildMs?: number;
+};
 
 /** Slack errors that no retry will fix. */
 const PERMANENT = new Set([
@@ -94,11 +103,41 @@ export class SlackSender {
         return { kind: 'found', ts };
       }
     }
+    if (isPromptDelivery(c.delivery)) {
+      // Its moment has come: what it says is read from its items now, not from when it was raised.
+      const composed = (await composeDelivery(this.db, c.delivery, now)) ?? (c.delivery.message === null ? { kind: 'skip' as const, reason: 'it carried nothing' } : null);
+      if (!composed) return this.post(c.delivery, channel);
+      if (composed.kind === 'skip') {
+        await markSkipped(this.db, deliveryId, composed.reason);
+        this.logger.info(`delivery ${c.delivery.key} skipped: ${composed.reason}`);
+        return { kind: 'skipped', reason: composed.reason };
+      }
+      if (composed.left.length) this.logger.info(`delivery ${c.delivery.key}: left out ${composed.left.join('; ')}`);
+      await setMessage(this.db, deliveryId, composed.message);
+      c.delivery.message = composed.message as never;
+    } else if (c.delivery.kind === 'digest' && c.delivery.message === null) {
+      // A digest is built from the state at the moment it is posted; once built, it is what any
+      // later attempt posts, so its thread replies always continue the same build.
+      const started = performance.now();
+      const composed = await composeDigest(this.db, c.delivery, now);
+      const digestBuildMs = performance.now() - started;
+      if (composed.kind === 'skip') {
+        await markSkipped(this.db, deliveryId, composed.reason);
+        return { kind: 'skipped', reason: composed.reason, digestBuildMs };
+      }
+      c.delivery.message = composed.message as never;
+      try {
+        return { ...(await this.post(c.delivery, channel)), follow: composed.follow, digestBuildMs };
+      } catch (err) {
+        // The replies are recorded whatever became of this attempt: the caller queues them still.
+        throw Object.assign(err as Error, { follow: composed.follow });
+      }
+    }
     return this.post(c.delivery, channel);
   }
 
   private async post(d: Delivery, channel: string): Promise<SendOutcome> {
-    const msg = d.message as { text: string; blocks?: unknown[]; thread_ts?: string; thread_of?: string };
+    const msg = { ...(d.message as { text: string; blocks?: unknown[]; thread_ts?: string; thread_of?: string }) };
     if (msg.thread_of && !msg.thread_ts) {
       // A continuation goes in the thread of its first message, once that one is posted.
       const parent = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: d.workspaceId, key: msg.thread_of } } });
@@ -156,7 +195,7 @@ export class SlackSender {
 
   /** The ts of the thread a delivery replies in, once its first message is posted. */
   private async threadOf(d: Delivery): Promise<string | undefined> {
-    const msg = d.message as { thread_ts?: string; thread_of?: string };
+    const msg = (d.message ?? {}) as { thread_ts?: string; thread_of?: string };
     if (msg.thread_ts || !msg.thread_of) return msg.thread_ts;
     const parent = await this.db.delivery.findUnique({ where: { workspaceId_key: { workspaceId: d.workspaceId, key: msg.thread_of } } });
     return parent?.messageTs ?? undefined;

@@ -69,7 +69,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     const row = await db.delivery.findUnique({ where: { id: deliveryId }, select: { kind: true, status: true, notBefore: true, sentAt: true } });
     if (!row) return;
     if (outcome.kind === 'failed') metrics.prompts.inc({ kind: row.kind, outcome: 'failed' });
-    else if (outcome.kind === 'done' && row.status === 'skipped') metrics.prompts.inc({ kind: row.kind, outcome: 'skipped' });
+    // Counted when it is skipped (nothing it carried was still true), not again on a replayed job.
+    else if (outcome.kind === 'skipped') metrics.prompts.inc({ kind: row.kind, outcome: 'skipped' });
     else if ((outcome.kind === 'sent' || outcome.kind === 'found') && row.sentAt) {
       metrics.prompts.inc({ kind: row.kind, outcome: 'sent' });
       metrics.promptDelay.observe({ kind: row.kind }, Math.max(0, (row.sentAt.getTime() - row.notBefore.getTime()) / 1000));
@@ -90,7 +91,15 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
   const deliveries = new Worker(
     QUEUES.deliveries,
     async (job: Job<{ deliveryId: string; slot?: number }>, token?: string) => withLogContext({ queue: job.queueName, jobId: job.id, deliveryId: job.data.deliveryId }, async () => {
-      const outcome = await sender.send(job.data.deliveryId, job.data.slot);
+      // A digest's thread replies are recorded as its first message is built: they wait for its ts.
+      const follow = (ids?: string[]) => (ids?.length ? enqueueDeliveries(queues, ids, deps.retryDelayMs) : undefined);
+      const outcome = await sender.send(job.data.deliveryId, job.data.slot).catch(async (err: Error & { follow?: string[] }) => {
+        await follow(err.follow);
+        throw err;
+      });
+      await follow(outcome.follow);
+      if (outcome.digestBuildMs !== undefined) metrics?.digestBuild.observe(outcome.digestBuildMs / 1000);
+      if (outcome.follow?.length) metrics?.prompts.inc({ kind: 'digest', outcome: 'recorded' }, outcome.follow.length);
       await count(job.data.deliveryId, outcome).catch((err: Error) => logger.warn('metrics:', err.message));
       if (outcome.kind === 'later') {
         // The job keeps the channel turn it was given and comes back for it.
@@ -109,9 +118,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
       if (job.name === JOBS.digest) {
         // A scheduler job is created ahead with a delay: its intended moment decides the week.
         const scheduledFor = new Date(job.timestamp + (job.opts.delay ?? 0));
-        const started = performance.now();
+        // Recorded here; built (and timed) when its first message is sent.
         const created = await runDigestJob(db, queues, (job.data as { subscriptionId: string }).subscriptionId, clock.now(), scheduledFor);
-        metrics?.digestBuild.observe((performance.now() - started) / 1000);
         if (created.length) metrics?.prompts.inc({ kind: 'digest', outcome: 'recorded' }, created.length);
         return created;
       }

@@ -63,15 +63,26 @@ export interface DigestOptions {
   lateSince?: Date;
 }
 
+/**
+ * The week a review covers, as its reader's calendar has it: the seven days before the day it is
+ * posted (a Monday review of 7 Dec covers "30 Nov – 6 Dec"), the year shown when the week spans two.
+ */
+export function weekCovered(since: Date, now: Date, zone: string): string {
+  const first = DateTime.fromJSDate(since, { zone });
+  const last = DateTime.fromJSDate(now, { zone }).minus({ days: 1 });
+  const end = last < first ? first : last;
+  return first.year === end.year ? `${first.toFormat('d LLL')} – ${end.toFormat('d LLL')}` : `${first.toFormat('d LLL yyyy')} – ${end.toFormat('d LLL yyyy')}`;
+}
+
 /** The digest as one message and, when it is long, its thread replies. */
 export function digestMessages(d: Digest, o: DigestOptions): Message[] {
-  const week = DateTime.fromJSDate(d.since, { zone: o.zone }).toFormat('d LLL');
+  const week = weekCovered(d.since, d.now, o.zone);
   const s = d.summary;
   const summary = o.portfolio
     ? `*${s.accounts} ${s.accounts === 1 ? 'account' : 'accounts'}:* ${s.onTrack} on track · ${s.dueSoon} due soon · ${s.overdue} overdue · ${s.dark} dark · ${s.overdueItems} overdue ${s.overdueItems === 1 ? 'item' : 'items'} · on time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)}`
     : `On time 4 weeks ${formatRate(s.onTime4)}, 12 weeks ${formatRate(s.onTime12)} · ${s.overdueItems} overdue ${s.overdueItems === 1 ? 'item' : 'items'}`;
   const header: KnownBlock[] = [
-    { type: 'header', text: { type: 'plain_text', text: truncate(`${o.title} · week of ${week}`, 150) } },
+    { type: 'header', text: { type: 'plain_text', text: truncate(`${o.title} · ${week}`, 150) } },
     ...(o.lateSince ? [context(md`:hourglass: Late: this was due ${slackDate(o.lateSince, o.zone)}; Kept was not running then.`)] : []),
     section(summary),
   ];
@@ -93,7 +104,7 @@ export function digestMessages(d: Digest, o: DigestOptions): Message[] {
   const plainSummary = summary.replace(/[*_]/g, '').replace(/<!date\^\d+\^[^|]+\|([^>]+)>/g, '$1').replace(/<@([A-Z0-9]+)>/g, '@$1');
   return pages.map((blocks, i) =>
     i === 0
-      ? message(`${o.title} · week of ${week}: ${plainSummary}`, pages.length > 1 ? [...blocks, context(`Continued in ${pages.length - 1} thread ${pages.length === 2 ? 'reply' : 'replies'}.`)] : blocks)
+      ? message(`${o.title} · ${week}: ${plainSummary}`, pages.length > 1 ? [...blocks, context(`Continued in ${pages.length - 1} thread ${pages.length === 2 ? 'reply' : 'replies'}.`)] : blocks)
       : message(`${o.title}, continued (${i + 1} of ${pages.length})`, [context(`${o.title}, continued (${i + 1} of ${pages.length})`), ...blocks]),
   );
 }

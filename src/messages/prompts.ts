@@ -45,6 +45,11 @@ export function dueSoonDigest(items: Array<Of<'cadence_due_soon'> | Of<'commitme
   return message(`Coming up: ${text}`, blocks);
 }
 
+/** A delivery's message: a person's combined due-soon DM, or one prompt. */
+export function deliveryMessage(kind: string, items: PromptPayload[]): Message {
+  return kind === 'due_soon_dm' ? dueSoonDigest(items as Array<Of<'cadence_due_soon'> | Of<'commitment_due_soon'>>) : promptMessage(items[0]!);
+}
+
 export function promptMessage(p: PromptPayload): Message {
   switch (p.kind) {
     case 'cadence_due_soon':

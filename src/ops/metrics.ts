@@ -67,7 +67,7 @@ export class Metrics {
 
   readonly digestBuild = new Histogram({
     name: 'kept_digest_build_seconds',
-    help: 'Time to build and record one weekly digest.',
+    help: 'Time to build one weekly digest (when its first message is sent) and record its thread replies.',
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [this.registry],
   });

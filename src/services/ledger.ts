@@ -46,6 +46,19 @@ export async function markSent(db: DbOrTx, id: string, sent: { channelId: string
   await db.delivery.update({ where: { id }, data: { status: 'sent', channelId: sent.channelId, messageTs: sent.ts, sentAt: sent.at, lastError: null } });
 }
 
+/**
+ * Nothing the claimed row carried is still true: it is done, with the reason, and never posted.
+ * Only while the claim holds (status 'sending'), so a row another worker took over is left alone.
+ */
+export async function markSkipped(db: DbOrTx, id: string, reason: string): Promise<void> {
+  await db.delivery.updateMany({ where: { id, status: 'sending' }, data: { status: 'skipped', skipReason: reason, lastError: null } });
+}
+
+/** The message rendered for this attempt, kept before posting: the ledger holds what was (or may have been) posted. */
+export async function setMessage(db: DbOrTx, id: string, message: object): Promise<void> {
+  await db.delivery.updateMany({ where: { id, status: 'sending' }, data: { message } });
+}
+
 export async function markFailed(db: DbOrTx, id: string, error: string): Promise<void> {
   await db.delivery.update({ where: { id }, data: { status: 'failed', lastError: error } });
 }

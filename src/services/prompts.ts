@@ -38,11 +38,24 @@ interface AccountRef {
   ownerSlackId: string | null;
 }
 
+/** What a message shows about one item, read from the item's state when the message is sent. */
 export type PromptPayload =
   | ({ kind: 'cadence_due_soon' | 'cadence_overdue' | 'going_dark'; dueAt: string; lastTouchAt: string | null; intervalDays: number } & AccountRef)
   | ({ kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'; commitmentId: string; number: number; title: string; direction: Direction; dueAt: string; dueTimeZone: string; followUp: number } & AccountRef)
   | ({ kind: 'negative_touch'; touchId: string; touchKind: string; summary: string; loggedBySlackId: string; occurredAt: string } & AccountRef)
   | ({ kind: 'renewal'; renewalDate: string; daysBefore: number; lastTouchAt: string | null; intervalDays: number } & AccountRef);
+
+/**
+ * What to send, by reference (prompt_items.payload): the item and what was true of it when the
+ * scan raised it. The sender reads the item again when the delivery's moment comes.
+ */
+export type PromptRef =
+  /** `moment`: the warn, due or dark moment that was crossed; `lastTouchAt`: the last touch then. */
+  | { kind: 'cadence_due_soon' | 'cadence_overdue' | 'going_dark'; accountId: string; moment: string; lastTouchAt: string | null }
+  /** `dueAt` as it was; `next`: where the scan moved the reminder on (a different one later means a snooze). */
+  | { kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'; commitmentId: string; dueAt: string; followUp: number; next?: string | null }
+  | { kind: 'negative_touch'; touchId: string }
+  | { kind: 'renewal'; accountId: string; renewalDate: string; daysBefore: number; lastTouchAt: string | null };
 
 export interface PromptDraft {
   workspaceId: string;
@@ -54,7 +67,7 @@ export interface PromptDraft {
   combine: boolean;
   /** Direct messages wait for the recipient's working hours. */
   workingHours: WorkspaceSettings['workingHours'];
-  payload: PromptPayload;
+  ref: PromptRef;
 }
 
 export const RENEWAL_DAYS = [90, 60, 30] as const;
@@ -167,12 +180,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     const settings = settingsOf(settingsRaw);
     if (settings.prompts[SETTING[d.kind]]) drafts.push({ ...d, workingHours: settings.workingHours });
   };
-  const cadence = (a: AccountRow) => ({
-    ...ref(a),
-    dueAt: a.cadence_due_at!.toISOString(),
-    lastTouchAt: a.last_touch_at?.toISOString() ?? null,
-    intervalDays: intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settingsOf(a.settings)),
-  });
+  const cadence = (a: AccountRow, moment: Date) => ({ accountId: a.account_id, moment: moment.toISOString(), lastTouchAt: a.last_touch_at?.toISOString() ?? null });
 
   for (const a of warned) {
     push(a.settings, {
@@ -182,7 +190,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       kind: 'cadence_due_soon',
       recipient: { kind: 'dm', slackUserId: a.owner_slack_id!, timeZone: a.owner_time_zone! },
       combine: true,
-      payload: { kind: 'cadence_due_soon', ...cadence(a) },
+      ref: { kind: 'cadence_due_soon', ...cadence(a, a.cadence_warn_at!) },
     });
   }
   for (const [rows, kind] of [[due, 'cadence_overdue'], [dark, 'going_dark']] as const) {
@@ -190,7 +198,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       const recipient = accountRecipient(a);
       if (!recipient) continue;
       const moment = kind === 'cadence_overdue' ? a.cadence_due_at! : a.cadence_dark_at!;
-      push(a.settings, { workspaceId: a.workspace_id, key: `${kind}:${a.account_id}:${moment.toISOString()}`, kind, recipient, combine: false, payload: { kind, ...cadence(a) } });
+      push(a.settings, { workspaceId: a.workspace_id, key: `${kind}:${a.account_id}:${moment.toISOString()}`, kind, recipient, combine: false, ref: { kind, ...cadence(a, moment) } });
     }
   }
 
@@ -219,18 +227,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       kind,
       recipient,
       combine: kind === 'commitment_due_soon',
-      payload: {
-        kind,
-        ...ref(c),
-        ownerSlackId: c.commitment_owner_slack_id,
-        commitmentId: c.id,
-        number: c.number,
-        title: c.title,
-        direction: c.direction,
-        dueAt: c.due_at.toISOString(),
-        dueTimeZone: c.due_time_zone,
-        followUp: c.prompt_count + 1,
-      },
+      ref: { kind, commitmentId: c.id, dueAt: c.due_at.toISOString(), followUp: c.prompt_count + 1, next: next?.toISOString() ?? null },
     });
   }
   for (const t of touches) {
@@ -242,15 +239,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
       kind: 'negative_touch',
       recipient,
       combine: false,
-      payload: {
-        kind: 'negative_touch',
-        ...ref(t),
-        touchId: t.id,
-        touchKind: t.kind,
-        summary: t.summary,
-        loggedBySlackId: t.logged_by_slack_id,
-        occurredAt: t.occurred_at.toISOString(),
-      },
+      ref: { kind: 'negative_touch', touchId: t.id },
     });
   }
 
@@ -270,7 +259,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
         kind: 'renewal',
         recipient,
         combine: false,
-        payload: { kind: 'renewal', ...ref(a), renewalDate, daysBefore: d, lastTouchAt: a.last_touch_at?.toISOString() ?? null, intervalDays: interval },
+        ref: { kind: 'renewal', accountId: a.account_id, renewalDate, daysBefore: d, lastTouchAt: a.last_touch_at?.toISOString() ?? null },
       });
     }
   }
@@ -286,4 +275,141 @@ export async function advanceCommitments(tx: DbOrTx, advances: Advance[]): Promi
     ended AS (DELETE FROM commitment_schedules s USING v WHERE s.commitment_id = v.id AND v.next IS NULL)
     UPDATE commitment_schedules s SET next_prompt_at = v.next, prompt_count = v.count
     FROM v WHERE s.commitment_id = v.id AND v.next IS NOT NULL`;
+}
+
+/** One item of a delivery as it stands now: what to show, or why it is no longer true. */
+export type CurrentItem = { live: PromptPayload } | { stale: string };
+
+interface CurrentAccountRow extends AccountRow {
+  archived: boolean;
+}
+
+interface CurrentCommitmentRow extends CommitmentRow {
+  archived: boolean;
+  next_prompt_at: Date;
+}
+
+interface CurrentTouchRow extends TouchRow {
+  archived: boolean;
+}
+
+const idList = (ids: Iterable<string>) => Prisma.sql`(SELECT jsonb_array_elements_text(${JSON.stringify([...new Set(ids)])}::jsonb)::uuid)`;
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+
+/**
+ * Reads the current state of the items a delivery carries, when its moment comes, and says of each
+ * whether what it would say is still true. `destination` is where the delivery goes (a user id for
+ * a DM). One query per kind of item (accounts, commitments, touches), however many items: pass the
+ * items of several deliveries at once and split the answer.
+ */
+export async function currentPrompts(db: DbOrTx, refs: PromptRef[], destination: string, now: Date): Promise<CurrentItem[]> {
+  const accountIds = refs.flatMap((r) => ('accountId' in r ? [r.accountId] : []));
+  const commitmentIds = refs.flatMap((r) => ('commitmentId' in r ? [r.commitmentId] : []));
+  const touchIds = refs.flatMap((r) => (r.kind === 'negative_touch' ? [r.touchId] : []));
+  const [accounts, commitments, touches] = [
+    accountIds.length
+      ? await db.$queryRaw<CurrentAccountRow[]>`SELECT ${ACCOUNT_COLUMNS}, a.archived FROM accounts a ${ACCOUNT_JOINS} WHERE a.id IN ${idList(accountIds)}`
+      : [],
+    commitmentIds.length
+      ? await db.$queryRaw<CurrentCommitmentRow[]>`
+          SELECT ${ACCOUNT_COLUMNS}, a.archived, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone,
+                 s.next_prompt_at, co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
+          FROM commitments c JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
+            LEFT JOIN commitment_schedules s ON s.commitment_id = c.id
+          WHERE c.id IN ${idList(commitmentIds)}`
+      : [],
+    touchIds.length
+      ? await db.$queryRaw<CurrentTouchRow[]>`
+          SELECT ${ACCOUNT_COLUMNS}, a.archived, t.id, t.kind::text AS kind, t.summary, t.occurred_at, lb.slack_user_id AS logged_by_slack_id
+          FROM touches t JOIN users lb ON lb.id = t.logged_by_id JOIN accounts a ON a.id = t.account_id ${ACCOUNT_JOINS}
+          WHERE t.id IN ${idList(touchIds)}`
+      : [],
+  ];
+  const accountById = new Map(accounts.map((a) => [a.account_id, a]));
+  const commitmentById = new Map(commitments.map((c) => [c.id, c]));
+  const touchById = new Map(touches.map((t) => [t.id, t]));
+  const settingsOf = settingsReader();
+  const toDm = /^[UW]/.test(destination);
+  return refs.map((r): CurrentItem => {
+    if (r.kind === 'negative_touch') {
+      const t = touchById.get(r.touchId);
+      if (!t) return { stale: 'the touch is no longer recorded' };
+      if (t.archived) return { stale: `${t.account_name} is archived` };
+      if (!settingsOf(t.settings).prompts[SETTING[r.kind]]) return { stale: `the ${r.kind} prompt was turned off` };
+      return { live: { kind: r.kind, ...ref(t), touchId: t.id, touchKind: t.kind, summary: t.summary, loggedBySlackId: t.logged_by_slack_id, occurredAt: t.occurred_at.toISOString() } };
+    }
+    if ('commitmentId' in r) {
+      const c = commitmentById.get(r.commitmentId);
+      return c ? currentCommitment(r, c, settingsOf(c.settings), toDm ? destination : null, now) : { stale: 'the commitment is no longer recorded' };
+    }
+    const a = accountById.get(r.accountId);
+    if (!a) return { stale: 'the account is no longer recorded' };
+    const settings = settingsOf(a.settings);
+    if (a.archived) return { stale: `${a.account_name} is archived` };
+    if (!settings.prompts[SETTING[r.kind]]) return { stale: `the ${r.kind} prompt was turned off` };
+    const interval = intervalDays({ cadenceDays: a.cadence_days, tier: a.tier }, settings);
+    const touchedSince = (a.last_touch_at?.getTime() ?? 0) > (r.lastTouchAt ? Date.parse(r.lastTouchAt) : 0);
+    if (r.kind === 'renewal') {
+      const renewalDate = a.renewal_date?.toISOString().slice(0, 10) ?? null;
+      if (renewalDate !== r.renewalDate) return { stale: `${a.account_name}'s renewal date changed from ${r.renewalDate} to ${renewalDate ?? 'none'}` };
+      if (a.last_touch_at && a.last_touch_at.getTime() > now.getTime() - interval * DAY_MS) return { stale: `${a.account_name} was touched since (${iso(a.last_touch_at)}), within its cadence` };
+      return { live: { kind: r.kind, ...ref(a), renewalDate, daysBefore: r.daysBefore, lastTouchAt: iso(a.last_touch_at), intervalDays: interval } };
+    }
+    // A cadence prompt is true while the account is still past the moment it speaks of: a touch
+    // (or a snooze, for the due-soon nudge) moves that moment on.
+    const moment = r.kind === 'cadence_due_soon' ? a.cadence_warn_at : r.kind === 'cadence_overdue' ? a.cadence_due_at : a.cadence_dark_at;
+    if (!moment || moment > now) {
+      if (touchedSince) return { stale: `${a.account_name} was touched since (${iso(a.last_touch_at)})` };
+      return { stale: `${a.account_name}'s ${r.kind === 'cadence_due_soon' ? 'nudge was snoozed' : 'cadence changed'}: next at ${iso(moment) ?? 'never'}` };
+    }
+    if (toDm && r.kind === 'cadence_due_soon' && a.owner_slack_id !== destination) return { stale: `${a.account_name} has a new owner` };
+    return { live: { kind: r.kind, ...ref(a), dueAt: a.cadence_due_at!.toISOString(), lastTouchAt: iso(a.last_touch_at), intervalDays: interval } };
+  });
+}
+
+/** Whether a commitment prompt still says something true, and what, from the commitment as it is now. */
+function currentCommitment(
+  r: PromptRef & { kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up' },
+  c: CurrentCommitmentRow,
+  settings: WorkspaceSettings,
+  dmTo: string | null,
+  now: Date,
+): CurrentItem {
+  const name = `C-${c.number}`;
+  if (c.status === 'done') return { stale: c.direction === 'theirs' ? `${name} was received` : `${name} is done` };
+  if (c.status !== 'open') return { stale: `${name} was dropped` };
+  if (c.archived) return { stale: `${c.account_name} is archived` };
+  if (!settings.prompts[SETTING[r.kind]]) return { stale: `the ${r.kind} prompt was turned off` };
+  // A DM goes to whoever owns it: reassigned, it is someone else's to hear about.
+  if (dmTo && c.commitment_owner_slack_id !== dmTo) return { stale: `${name} was reassigned to someone else` };
+  const zone = c.commitment_owner_time_zone;
+  const commitment = { direction: c.direction, dueAt: c.due_at };
+  const moments = promptMoments(commitment, zone, settings.workingHours);
+  const moved = c.due_at.toISOString() !== r.dueAt;
+  if (r.kind === 'commitment_due_soon') {
+    if (c.due_at <= now) return { stale: `${name} is overdue now (due ${c.due_at.toISOString()}): the overdue post says so` };
+    if (moments[0]! > now) return { stale: `${name} was rescheduled to ${c.due_at.toISOString()}: not due soon any more` };
+  } else if (c.due_at > now) {
+    return { stale: `${name} was rescheduled to ${c.due_at.toISOString()}: not overdue any more` };
+  }
+  // Snoozed: the reminder was moved past now, and not by the scan (to where it left it) or by a
+  // reschedule or reassignment (to a moment of the commitment's own).
+  const next = c.next_prompt_at;
+  if (!moved && next && next > now && iso(next) !== r.next && !moments.some((m) => m.getTime() === next.getTime())) {
+    return { stale: `${name} is snoozed until ${next.toISOString()}` };
+  }
+  return {
+    live: {
+      kind: r.kind,
+      ...ref(c),
+      ownerSlackId: c.commitment_owner_slack_id,
+      commitmentId: c.id,
+      number: c.number,
+      title: c.title,
+      direction: c.direction,
+      dueAt: c.due_at.toISOString(),
+      dueTimeZone: c.due_time_zone,
+      followUp: r.followUp,
+    },
+  };
 }

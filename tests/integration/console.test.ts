@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const redis = new Redis(REDIS_URL);
-  for (const p of [prefix, `${prefix}-fair`]) {
+  for (const p of [prefix, `${prefix}-fair`, `${prefix}-stale`]) {
     for (const name of Object.values(QUEUES)) {
       const q = new Queue(name, { connection: redis, prefix: `${p}-console` });
       await q.obliterate({ force: true });
@@ -87,5 +87,38 @@ describe('console mode', () => {
     expect(out).toContain('Created Initech');
     expect(out).toMatch(/\[only you\] Kept:\n\s+:hourglass: Slow down: that is more than 1 change from you in a minute/);
     expect(out).not.toContain('Created Umbrella');
+  });
+
+  it('does not chase the customer on Monday for what was received on Friday (issue 13)', async () => {
+    // The issue's reproduction, from a fixed Wednesday afternoon, on a database of its own.
+    const own = await createTestDatabase();
+    try {
+      const out = await session(
+        [
+          ':as @ana America/New_York',
+          ':clock 2026-12-02 14:00',
+          ':in #acme',
+          '/kept account add Acme',
+          '/commit acme: customer sends the signed order form by Friday',
+          ':clock +2d',
+          ':clock +5h', // Friday 19:00: the follow-up is due, and waits for Monday 09:00
+          ':click 1', // Received, on Friday evening
+          ':clock +1d',
+          ':clock +1d',
+          ':clock +1d', // Monday 19:00
+          ':quit',
+        ],
+        { DATABASE_URL: own.url, KEPT_QUEUE_PREFIX: `${prefix}-stale` },
+      );
+      expect(out).toContain('(the clock is now Mon 7 Dec 2026 19:00 America/New_York');
+      expect(out).toMatch(/Received by @ana/i);
+      expect(out).not.toContain('still owes');
+      expect(out).not.toContain('friendly nudge');
+      const row = await own.db.delivery.findFirstOrThrow({ where: { kind: 'customer_follow_up' } });
+      expect(row.status).toBe('skipped');
+      expect(row.skipReason).toBe('C-1 was received');
+    } finally {
+      await own.drop();
+    }
   });
 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { digestMessages } from '../../src/messages/digest.js';
 import { FixedClock } from '../../src/clock.js';
 import type { Db } from '../../src/db/client.js';
-import { recordDigest, scheduledThisWeek, upsertDigestScheduler, weekKey } from '../../src/jobs/digest.job.js';
+import { recordDigest, renderDigest, scheduledThisWeek, upsertDigestScheduler, weekKey, type DigestRef } from '../../src/jobs/digest.job.js';
 import { QUEUES, openQueues } from '../../src/jobs/queues.js';
 import { SlackSender } from '../../src/jobs/slack-sender.js';
 import { startWorkers } from '../../src/jobs/worker.js';
@@ -173,8 +173,13 @@ describe('exactly once per local week', () => {
     // Late: a digest recorded long after its moment says so.
     const later = new Date(due.getTime() + 14 * 24 * 3600_000);
     await recordDigest(db, sub, new Date(later.getTime() + 5 * 3600_000), later);
-    const lateRow = await db.delivery.findFirstOrThrow({ where: { key: `digest:CDIG:${weekKey(later, 'America/New_York')}:1` } });
-    expect(JSON.stringify(lateRow.message)).toContain('Late: this was due');
+    const lateRow = await db.delivery.findFirstOrThrow({ where: { key: `digest:CDIG:${weekKey(later, 'America/New_York')}:1` }, include: { items: true } });
+    // Recorded by reference, built when it is posted: five hours after its moment, it says it is late.
+    expect(lateRow.message).toBeNull();
+    const ref = lateRow.items[0]!.payload as unknown as DigestRef;
+    expect(ref).toEqual({ kind: 'digest', subscriptionId: sub.id, scheduledFor: later.toISOString() });
+    expect(JSON.stringify(await renderDigest(db, ref, new Date(later.getTime() + 5 * 3600_000)))).toContain('Late: this was due');
+    expect(JSON.stringify(await renderDigest(db, ref, new Date(later.getTime() + 60_000)))).not.toContain('Late: this was due');
   });
 
   it('keeps one BullMQ scheduler per subscription, at its local time', async () => {
@@ -249,9 +254,11 @@ describe('/kept digest', () => {
     // Workers come back at 09:00, an hour after Monday's 08:00 digest was due.
     const workers = await startWorkers({ db: kept.db, clock: kept.clock, logger, sender, redisUrl: REDIS_URL, prefix, schedule: true, retryDelayMs: 200 });
     try {
-      const rows = await kept.db.delivery.findMany({ where: { kind: 'digest', destination: 'CALL' } });
-      expect(rows.length).toBeGreaterThan(1);
-      await eventually(async () => (await kept.db.delivery.count({ where: { kind: 'digest', destination: 'CALL', status: 'sent' } })) === rows.length, 20_000);
+      // The first message is built when it is posted; its thread replies are recorded then.
+      const rows = await eventually(async () => {
+        const all = await kept.db.delivery.findMany({ where: { kind: 'digest', destination: 'CALL' } });
+        return all.length > 1 && all.every((r) => r.status === 'sent') && all;
+      }, 20_000);
       const posts = kept.slack.callsTo('chat.postMessage').filter((a) => a.channel === 'CALL');
       expect(posts).toHaveLength(rows.length);
       const first = await kept.db.delivery.findFirstOrThrow({ where: { kind: 'digest', destination: 'CALL', key: { endsWith: ':1' } } });

@@ -262,7 +262,7 @@ describe('commitments', () => {
     // The next scheduler tick raises its overdue post (Globex has no channel: its owner's DM).
     const tick = await scan(db, new Date(Date.parse(NOW) + 60_000), { dryRun: true });
     const overdue = tick.planned.filter((p) => p.kind === 'commitment_overdue');
-    expect(overdue.map((p) => (p.items[0]!.payload as { title: string }).title)).toEqual(['Old promise']);
+    expect(overdue.map((p) => (p.items[0]!.ref as { commitmentId: string }).commitmentId)).toEqual([old.id]);
 
     const again = await load('commitments', csv);
     expect(again.created).toEqual([]);

@@ -98,8 +98,14 @@ describe('prompts', () => {
     await workers.tick();
     // The DM waits for working hours in New York: move the clock there and let the job run now.
     const planned = await kept.db.delivery.findFirstOrThrow({ where: { kind: 'due_soon_dm', status: 'pending' } });
+    // Promote only once the worker has put it in the delayed set: promoting it while it is still
+    // waiting or active fails, and it would then wait for the real hours until Ana's morning.
+    const job = await eventually(async () => {
+      const j = await workers.queues.deliveries.getJob(`deliver-${planned.id}`);
+      return j && (await j.isDelayed()) && j;
+    }, 8000);
     kept.clock.set(planned.notBefore);
-    await (await workers.queues.deliveries.getJob(`deliver-${planned.id}`))?.promote().catch(() => {});
+    await job.promote();
     const dm = await kept.slack.waitFor('chat.postMessage', (a) => a.channel === 'DU0001' && String(a.text).includes('touch due'), 8000);
     const buttons = dm.blocks.flatMap((b: any) => b.elements ?? []);
     await kept.interact(blockAction({ actionId: 'log_touch', value: buttons.find((e: any) => e.action_id === 'log_touch').value, userId: 'U0001' }));

@@ -239,6 +239,10 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
   'import.exportSentNote': (f) => importViews.exportSentNote(f.t(3), 1, importViews.exportScope({ account: f.t(0), ownOnly: true })),
   'prompts.promptMessage': (f) => f.payloads.map((p) => promptViews.promptMessage(p)),
   'prompts.dueSoonDigest': (f) => promptViews.dueSoonDigest(f.payloads.filter((p) => p.kind === 'cadence_due_soon' || p.kind === 'commitment_due_soon') as never),
+  'prompts.deliveryMessage': (f) => [
+    promptViews.deliveryMessage('due_soon_dm', f.payloads.filter((p) => p.kind === 'cadence_due_soon' || p.kind === 'commitment_due_soon')),
+    ...f.payloads.map((p) => promptViews.deliveryMessage(p.kind, [p])),
+  ],
   'reschedule-modal.rescheduleModal': (f) => rescheduleViews.rescheduleModal(f.commitment(), meta, 'Reschedule'),
   'touch.touchConfirmation': (f) => [touchViews.touchConfirmation(f.touch, { name: f.t(0), cadenceDueAt: later }, zone), touchViews.touchConfirmation({ ...f.touch, kind: 'note' } as TouchFull, { name: f.t(0), cadenceDueAt: null }, zone)],
   'touch.touchModal': (f) =>
@@ -253,7 +257,7 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
 const NOT_BUILDERS = new Set([
   'format.truncate', 'format.plainDate', 'format.slackDate',
   'commit-modal.readCommitModal', 'touch.readTouchModal', 'reschedule-modal.readRescheduleModal',
-  'home.readHomePages', 'home.homeLimits', 'home.parseShowMore',
+  'home.readHomePages', 'home.homeLimits', 'home.parseShowMore', 'digest.weekCovered',
   'import.readImportModal', 'import.problemsCsv', 'import.importReportText', 'import.problemLine',
   'slack-values.readJson', 'slack-values.isSlackUserId', 'slack-values.isSlackChannelId', 'slack-values.isKeptId',
 ]);

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
-import { createBot } from '../bot/app.js';
+import { createBot, redisReady } from '../bot/app.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db/client.js';
@@ -81,6 +81,9 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   await migrate(config.DATABASE_URL);
   const db = createDb(config.DATABASE_URL);
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1 });
+  // Lines are taken once Redis is ready: before that, fair use counts in memory, and a script's
+  // second line would be counted afresh in Redis (one change too many slipped through).
+  await redisReady(redis, 10_000).catch((err: Error) => logger.warn(err.message));
   const clock = new ConsoleClock();
   const prefix = `${config.KEPT_QUEUE_PREFIX}-console`;
 

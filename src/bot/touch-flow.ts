@@ -15,11 +15,13 @@ export async function saveTouch(
   channelId: string | null,
   zone: string,
   replyTo: ReplyTarget,
+  /** Logged from a message: confirm in its thread. */
+  threadTs?: string | null,
 ): Promise<void> {
   const { created, touch, account } = await recordTouch(deps.db, deps.clock, input);
   if (!created) return replyPrivately(client, replyTo, note('This touch was already logged; nothing new was saved.'));
   const channel = channelId ?? (await accountChannels(deps.db, account.id))[0];
-  await announce(client, channel, touchConfirmation(touch, account, zone), replyTo, `Logged the ${touch.kind}`);
+  await announce(client, channel, touchConfirmation(touch, account, zone), replyTo, `Logged the ${touch.kind}`, threadTs);
 }
 
 export async function openTouchModal(

@@ -8,6 +8,7 @@ import { COMMITMENT_LIMITS, validateCommitment } from '../services/commitments.j
 import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from './ids.js';
 import { LIMITS, context, joinMd, md, modal, truncate } from './format.js';
 import type { StateValues } from './format.js';
+import { sourceMessageMeta } from './source.js';
 
 export interface CommitPrefill {
   account?: { id: string; name: string };
@@ -23,7 +24,7 @@ export interface CommitPrefill {
   problems?: string[];
 }
 
-export const commitModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string() });
+export const commitModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string(), source: sourceMessageMeta.optional() });
 export type CommitModalMeta = z.infer<typeof commitModalMeta>;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -116,7 +117,7 @@ export function commitModal(p: CommitPrefill, meta: CommitModalMeta): View {
       },
     },
   );
-  return modal(VIEWS.commitModal, 'New commitment', meta, blocks);
+  return modal(VIEWS.commitModal, meta.source ? 'Track as commitment' : 'New commitment', meta, blocks);
 }
 
 

@@ -2,6 +2,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { sourceMessageMeta } from './source.js';
 import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/client.js';
 import { type CadenceStatus } from '../services/cadence.js';
 import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../services/touches.js';
@@ -73,7 +74,7 @@ export function touchConfirmation(t: TouchFull, account: { name: string; cadence
 
 // ---- modal ---------------------------------------------------------------------------------
 
-export const touchModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string(), accountId: z.string().nullable() });
+export const touchModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string(), accountId: z.string().nullable(), source: sourceMessageMeta.optional() });
 export type TouchModalMeta = z.infer<typeof touchModalMeta>;
 
 export interface TouchPrefill {

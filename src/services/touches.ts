@@ -30,6 +30,14 @@ export interface NewTouch {
   loggedById: string;
   source: string;
   sourceKey: string;
+  /** The Slack message it was logged from ("Log as touch"). */
+  sourceMessage?: SourceMessage | null;
+}
+
+export interface SourceMessage {
+  channelId: string;
+  ts: string;
+  permalink: string | null;
 }
 
 export function validateTouch(input: { summary: string; occurredAt: Date; participants: string[] }, now: Date): Record<'summary' | 'when' | 'participants', string | undefined> {
@@ -69,6 +77,9 @@ export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promis
           loggedById: input.loggedById,
           source: input.source,
           sourceKey: input.sourceKey,
+          sourceChannelId: input.sourceMessage?.channelId ?? null,
+          sourceMessageTs: input.sourceMessage?.ts ?? null,
+          sourcePermalink: input.sourceMessage?.permalink ?? null,
           createdAt: now,
           contacts: { create: [...new Set([...input.contactIds, ...created])].map((contactId) => ({ contactId })) },
         },

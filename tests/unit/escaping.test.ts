@@ -18,6 +18,7 @@ import * as homeViews from '../../src/messages/home.js';
 import * as permissionViews from '../../src/messages/permissions.js';
 import * as promptViews from '../../src/messages/prompts.js';
 import * as rescheduleViews from '../../src/messages/reschedule-modal.js';
+import * as sourceViews from '../../src/messages/source.js';
 import * as touchViews from '../../src/messages/touch.js';
 import type { AuditEntry } from '../../src/services/audit.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
@@ -254,6 +255,21 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
   'contact-modal.addContactButton': (f) => ({ type: 'actions', elements: [contactModalViews.addContactButton('t1', f.touch.participants[0]!)] }),
   'contact-modal.addContactModal': (f) =>
     contactModalViews.addContactModal({ name: f.t(0) }, { touchId: 't1', name: f.touch.participants[0]!, timeZone: zone, message: { channel: 'C0ACME', ts: '1.2' } }),
+  'format.messageLink': (f) => [
+    format.message(md`${format.messageLink(f.t(3), f.t(4))}`, []),
+    format.message(md`${format.messageLink('https://acme.slack.com/archives/C0ACME/p1700000000000100?thread_ts=1700000000.000100&cid=C0ACME', f.t(4))}`, []),
+  ],
+  'commitment.sourceLink': (f) => [
+    format.message(md`${commitmentViews.sourceLink({ sourcePermalink: f.t(3) })}`, []),
+    format.message(md`${commitmentViews.sourceLink({ sourcePermalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' })}`, []),
+  ],
+  'source.alreadyTracked': (f) => sourceViews.alreadyTracked(f.commitment({ sourcePermalink: `https://acme.slack.com/archives/C0ACME/p1${f.t(3)}` } as Partial<CommitmentFull>), now),
+  'source.threadUpdate': (f) =>
+    (['done', 'due_changed', 'dropped'] as const).flatMap((kind) => [
+      sourceViews.threadUpdate(f.commitment({ status: kind === 'done' ? 'done' : 'open', completedAt: now }), { kind, actorSlackId: 'U0ACTOR', at: now, reason: f.t(14), previousDueAt: now }),
+      sourceViews.threadUpdate(f.commitment({ direction: 'theirs' }), { kind, actorSlackId: null, at: now, reason: null, previousDueAt: null }),
+    ]),
+  'source.unreachableNote': () => [format.note(sourceViews.unreachableNote('D0123') ?? ''), format.note(sourceViews.unreachableNote('C0ACME') ?? 'none')],
   'touch.timelineMessage': (f) => touchViews.timelineMessage({ id: 'a1', name: f.t(0) }, f.timeline, { at: now, id: 't0' }, zone, 2),
 };
 

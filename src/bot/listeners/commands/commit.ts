@@ -9,6 +9,7 @@ import { parseCommitText } from '../../../services/parse/commit-text.js';
 import { openCommitModal, saveAndAnnounce } from '../../commit-flow.js';
 import { parseMention, type Actor } from '../../people.js';
 import { replyPrivately, type ReplyTarget } from '../../reply.js';
+import { replyInSourceThread } from '../../thread-reply.js';
 import type { CommitPrefill } from '../../../messages/commit-modal.js';
 import { alreadyChanged, commitmentDoneMessage, commitmentList } from '../../../messages/commitment.js';
 import { note } from '../../../messages/format.js';
@@ -131,5 +132,6 @@ async function done(deps: ListenerDeps, client: Args['client'], actor: Actor, ar
     const msg = commitmentDoneMessage(result.commitment, actor.user.slackUserId, at);
     await client.chat.update({ channel: c.channelId, ts: c.messageTs, text: msg.text, blocks: msg.blocks }).catch((err) => deps.logger.warn('could not update the announcement:', err.message));
   }
+  await replyInSourceThread(deps, client, result.commitment, 'done');
   await reply(note(`:white_check_mark: Marked *${reference(c)}* done: ${c.title}`));
 }

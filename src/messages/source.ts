@@ -1,6 +1,7 @@
 // What Kept says about commitments and touches that came from a Slack message: the link back to
 // it, the thread replies when such a commitment changes, and where Kept cannot reach the message.
 import { z } from 'zod';
+import { messageTs, slackChannelId } from './slack-values.js';
 import type { CommitmentFull, ThreadReplyClaim } from '../services/commitments.js';
 import { reference } from '../services/commitments.js';
 import { commitmentMessage } from './commitment.js';
@@ -11,10 +12,10 @@ import { type Message, context, md, mention, message, plainDate, section, slackD
  * to link and reply, and the shortcut's response_url to answer privately where Kept cannot post.
  */
 export const sourceMessageMeta = z.object({
-  channelId: z.string(),
-  ts: z.string(),
-  threadTs: z.string(),
-  responseUrl: z.string().nullable(),
+  channelId: slackChannelId,
+  ts: messageTs,
+  threadTs: messageTs,
+  responseUrl: z.url().max(500).nullable(),
 });
 export type SourceMessageMeta = z.infer<typeof sourceMessageMeta>;
 

@@ -1,8 +1,12 @@
 // Message and global shortcuts end to end: Slack's message_action and shortcut payloads, signed,
 // through the real receiver; the prefilled form submitted as Slack would; the thread that hears of changes.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventually, startKept, type Kept } from '../helpers/kept.js';
-import { blockAction, globalShortcut, messageShortcut, viewSubmission, type MessageShortcutOptions, type ViewStateValue, type ViewStateValues } from '../helpers/slack-requests.js';
+import { eventually, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
+import { currentPrompts } from '../../src/services/prompts.js';
+import { buildDigest } from '../../src/services/digest.js';
+import { promptMessage } from '../../src/messages/prompts.js';
+import { digestMessages } from '../../src/messages/digest.js';
+import { blockAction, globalShortcut, messageShortcut, sendEvent, viewSubmission, type MessageShortcutOptions, type ViewStateValue, type ViewStateValues } from '../helpers/slack-requests.js';
 import type { SlackArgs } from '../helpers/fake-slack.js';
 
 let kept: Kept;
@@ -160,6 +164,30 @@ describe('Track as commitment', () => {
     const r = await kept.slack.waitForResponse((x) => meta.source.responseUrl.endsWith(`/${x.id}`) && JSON.stringify(x.body).includes('already tracked'));
     expect(JSON.stringify(r.body)).toContain(`C-${c.number}`);
     expect(await kept.db.commitment.count({ where: { sourceMessageTs: ts } })).toBe(1);
+  });
+});
+
+describe('the link to the message, wherever the commitment is shown', () => {
+  it('App Home, an overdue prompt, a customer follow-up and the weekly digest link back to the message', async () => {
+    const ours = await track("I'll send the pricing appendix by Dec 16");
+    const theirs = await track('they will send the logo pack by Dec 17');
+    const link = (c: { sourcePermalink: string | null }) => `<${c.sourcePermalink}|from a message>`;
+    kept.slack.reset();
+    await sendEvent(kept.baseUrl, SIGNING_SECRET, { type: 'app_home_opened', user: 'U0001', channel: 'D0001', tab: 'home', event_ts: '1795000000.000100' });
+    const home = JSON.stringify((await kept.slack.waitFor('views.publish')).view);
+    expect(home).toContain(link(ours.c));
+    expect(home).toContain(link(theirs.c));
+    // The sender renders a prompt from the commitment's state when it goes out.
+    const later = new Date('2026-12-18T15:00:00Z');
+    const [overdue, follow] = await currentPrompts(kept.db, [
+      { kind: 'commitment_overdue', commitmentId: ours.c.id, dueAt: ours.c.dueAt.toISOString(), followUp: 0 },
+      { kind: 'customer_follow_up', commitmentId: theirs.c.id, dueAt: theirs.c.dueAt.toISOString(), followUp: 1 },
+    ], 'C0001', later);
+    expect(JSON.stringify(promptMessage((overdue as { live: never }).live).blocks)).toContain(link(ours.c));
+    expect(JSON.stringify(promptMessage((follow as { live: never }).live).blocks)).toContain(link(theirs.c));
+    const digest = await buildDigest(kept.db, { kind: 'account', workspaceId: ours.c.workspaceId, accountId: ours.c.accountId }, new Date('2026-12-14T14:00:00Z'));
+    const posted = JSON.stringify(digestMessages(digest, { title: 'Acme', portfolio: false, zone: 'America/New_York' }));
+    expect(posted).toContain(link(ours.c));
   });
 });
 

@@ -137,7 +137,7 @@ function fixtures(s: string[]) {
     account: { ...account, owner: user('U0OWNER', t(5)), channels: [{ id: 'ch', workspaceId: 'w', accountId: 'a1', channelId: 'C0ACME', createdAt: now }] },
     intervalDays: 14, status: 'due_soon', lastTouch: { at: now, kind: 'call', summary: t(10) }, open: { ours: 2, theirs: 1, overdue: 1 }, contacts: [contact(0), contact(1)], changes: audit,
   } as AccountOverview;
-  const item = { id: 'c1', number: 42, title: t(3), direction: 'ours' as const, dueAt: later, dueTimeZone: zone, ownerSlackId: 'U0OWNER' };
+  const item = { id: 'c1', number: 42, title: t(3), direction: 'ours' as const, dueAt: later, dueTimeZone: zone, ownerSlackId: 'U0OWNER', permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' };
   const review: AccountReview = {
     id: 'a1', name: t(0), tier: 'key', ownerSlackId: 'U0OWNER', status: 'overdue', intervalDays: 14, nextDueAt: later, lastTouchAt: now, touchesThisWeek: 1,
     delivered: { thisWeek: 1, onTimeThisWeek: 1 }, onTime4: rateOf(2, 1), onTime12: rateOf(4, 3),
@@ -151,8 +151,8 @@ function fixtures(s: string[]) {
     { kind: 'cadence_overdue', dueAt: later.toISOString(), lastTouchAt: null, intervalDays: 14, ...ref },
     { kind: 'going_dark', dueAt: later.toISOString(), lastTouchAt: null, intervalDays: 14, ...ref, ownerSlackId: null },
     { kind: 'commitment_due_soon', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, ...ref },
-    { kind: 'commitment_overdue', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, ...ref },
-    { kind: 'customer_follow_up', commitmentId: 'c1', number: 42, title: t(3), direction: 'theirs', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 2, ...ref },
+    { kind: 'commitment_overdue', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, permalink: t(20), ...ref },
+    { kind: 'customer_follow_up', commitmentId: 'c1', number: 42, title: t(3), direction: 'theirs', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 2, permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100?thread_ts=1700000000.000100&cid=C0ACME', ...ref },
     { kind: 'negative_touch', touchId: 't1', touchKind: t(18), summary: t(10), loggedBySlackId: 'U0ACTOR', occurredAt: now.toISOString(), ...ref },
     { kind: 'renewal', renewalDate: t(19), daysBefore: 30, lastTouchAt: null, intervalDays: 14, ...ref },
   ] as unknown as PromptPayload[];

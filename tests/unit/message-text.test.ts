@@ -36,6 +36,7 @@ const OURS: Case[] = [
   ["I'll send it to <@UMARIA> tomorrow", { title: 'Send it to @maria', owner: 'UAUTHOR', direction: 'ours', due: '2026-11-24T18:00' }],
   ["acme: I'll send the roadmap by Friday", { title: 'Send the roadmap', owner: 'UAUTHOR', direction: 'ours', due: '2026-11-27T18:00' }],
   ['Sounds good, we will schedule the workshop by Dec 9', { title: 'Schedule the workshop', owner: 'UAUTHOR', direction: 'ours', due: '2026-12-09T18:00' }],
+  ["<!here> I'll send the <https://docs.example.com/deck|renewal deck> to <#C0ACME|acme> by Friday", { title: 'Send the renewal deck to #acme', owner: 'UAUTHOR', direction: 'ours', due: '2026-11-27T18:00' }],
   ['I can send the invoice copy on Wednesday', { title: 'Send the invoice copy', owner: 'UAUTHOR', direction: 'ours', due: '2026-11-25T18:00' }],
   // Without a date: the form asks for one.
   ["I'll send the revised pricing", { title: 'Send the revised pricing', owner: 'UAUTHOR', direction: 'ours', due: null, problems: 1 }],

@@ -66,7 +66,7 @@ function read(ctx: MessageContext): MessageCommitment {
     const p = parseCommitText(sentence, { now: ctx.now, timeZone: ctx.timeZone, writtenAt: ctx.writtenAt });
     return p.kind === 'parsed' && !!p.draft.due;
   };
-  const { clause, speaker } = promiseClause(ctx.text, ctx.customerNames ?? [], hasDue);
+  const { clause, speaker } = promiseClause(withoutMarkup(ctx.text), ctx.customerNames ?? [], hasDue);
   const named = withNames(clause, ctx.names ?? {}, speaker.kind === 'none');
   const parsed = parseCommitText(named, { now: ctx.now, timeZone: ctx.timeZone, writtenAt: ctx.writtenAt });
   if (parsed.kind === 'empty') return { ownerSlackId: author, direction: 'ours', problems: [] };
@@ -147,6 +147,15 @@ function withNames(clause: string, names: Record<string, string>, keepMention: b
     }
     return `@${names[id] ?? label ?? id}`;
   });
+}
+
+/** Links as their label (or address), channels as #name, broadcasts dropped; mentions stay (they say who speaks). */
+function withoutMarkup(text: string): string {
+  return text
+    .replace(/<#[A-Z0-9]+\|([^<>]*)>/g, '#$1')
+    .replace(/<((?:https?|mailto):[^<>|]+)\|([^<>]+)>/g, '$2')
+    .replace(/<((?:https?|mailto):[^<>|]+)>/g, '$1')
+    .replace(/<![^<>]*>/g, ' ');
 }
 
 function escapeRe(s: string): string {

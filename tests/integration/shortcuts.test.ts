@@ -5,6 +5,8 @@ import { eventually, SIGNING_SECRET, startKept, type Kept } from '../helpers/kep
 import { currentPrompts } from '../../src/services/prompts.js';
 import { buildDigest } from '../../src/services/digest.js';
 import { promptMessage } from '../../src/messages/prompts.js';
+import { accountTimeline } from '../../src/services/touches.js';
+import { timelineMessage } from '../../src/messages/touch.js';
 import { digestMessages } from '../../src/messages/digest.js';
 import { blockAction, globalShortcut, messageShortcut, sendEvent, viewSubmission, type MessageShortcutOptions, type ViewStateValue, type ViewStateValues } from '../helpers/slack-requests.js';
 import type { SlackArgs } from '../helpers/fake-slack.js';
@@ -324,6 +326,10 @@ describe('Log as touch', () => {
     // Written an hour before it was logged: the touch is when the message was posted.
     expect(t.occurredAt.toISOString()).toBe('2026-11-23T13:00:00.000Z');
     await kept.slack.waitFor('chat.postMessage', (a) => a.thread_ts === ts && a.channel === 'C0001');
+    // The account's timeline links the touch back to the message.
+    const { entries } = await accountTimeline(kept.db, t.accountId, { limit: 500 });
+    const line = timelineMessage({ id: t.accountId, name: 'Acme' }, entries.filter((e) => e.id === t.id), null, 'America/New_York', 1);
+    expect(JSON.stringify(line.blocks)).toContain(`<${t.sourcePermalink}|from a message>`);
   });
 
   it('takes a pasted email as an email', async () => {

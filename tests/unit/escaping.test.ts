@@ -121,7 +121,8 @@ function fixtures(s: string[]) {
     contacts: [{ touchId: 't1', contactId: 'k0', contact: contact(0) }],
   } as unknown as TouchFull;
   const timeline: TimelineEntry[] = [
-    { type: 'touch', id: 't1', at: now, kind: 'meeting', summary: t(10), sentiment: 'positive', actorSlackId: 'U0ACTOR', participants: [typed(11), '<@U0ACTOR>'], contacts: [t(7)] },
+    { type: 'touch', id: 't1', at: now, kind: 'meeting', summary: t(10), sentiment: 'positive', actorSlackId: 'U0ACTOR', participants: [typed(11), '<@U0ACTOR>'], contacts: [t(7)], permalink: t(21) },
+    { type: 'touch', id: 't2', at: now, kind: 'email', summary: t(10), sentiment: 'neutral', actorSlackId: null, participants: [], contacts: [], permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' },
     { type: 'commitment', id: 'e1', at: now, event: 'due_changed', number: 7, title: t(3), direction: 'theirs', actorSlackId: 'U0OWNER', reason: t(14), before: null, after: null },
   ];
   const audit: AuditEntry[] = [

@@ -302,6 +302,17 @@ describe('where Kept cannot read or post', () => {
     expect(kept.errors).toHaveLength(0);
   });
 
+  it('a message_action whose message is not the shape Slack sends is refused with a note, nothing opened or saved', async () => {
+    const before = await kept.db.commitment.count();
+    const bad = messageShortcut({ callbackId: 'track_message', text: "I'll send it by Friday", messageTs: 'not-a-ts', responseUrl: kept.slack.responseUrl('bad-ts') });
+    bad.message_ts = 'nope';
+    expect((await kept.interact(bad)).status).toBe(200);
+    const r = await kept.slack.waitForResponse((x) => x.id === 'bad-ts');
+    expect(JSON.stringify(r.body)).toContain('could not read which message');
+    expect(kept.slack.callsTo('views.open')).toHaveLength(0);
+    expect(await kept.db.commitment.count()).toBe(before);
+  });
+
   it('a DM between people: the form says so before anything is saved', async () => {
     await onMessage({ text: "acme: I'll send the pricing by Dec 14", messageTs: nextTs(), channelId: 'D0DIRECT' });
     const open = await opened('commit_modal');

@@ -4,18 +4,28 @@ import type { ActedMessage } from '../../message-flow.js';
 import type { Actor } from '../../people.js';
 import type { ReplyTarget } from '../../reply.js';
 import type { ListenerDeps } from '../deps.js';
+import { UserError } from '../../../services/errors.js';
+import { isSlackChannelId, isSlackUserId, messageTs } from '../../../messages/slack-values.js';
+
+const isTs = (v: unknown): v is string => messageTs.safeParse(v).success;
+const isUrl = (v: unknown): v is string => typeof v === 'string' && URL.canParse(v) && /^https?:/.test(v);
 
 export async function actedMessage(deps: ListenerDeps, s: MessageShortcut): Promise<{ actor: Actor; message: ActedMessage; replyTo: ReplyTarget }> {
   const actor = await deps.directory.actor(s.team?.id ?? s.user.team_id ?? '', s.user.id);
-  const m = s.message as MessageShortcut['message'] & { thread_ts?: string; text?: string; user?: string };
+  // Checked like every value that comes back from Slack: nothing of another shape reaches the database.
+  const m = (s.message ?? {}) as Partial<MessageShortcut['message']> & { thread_ts?: unknown; text?: unknown; user?: unknown };
+  const channelId = s.channel?.id;
+  const ts = isTs(m.ts) ? m.ts : s.message_ts;
+  const responseUrl = isUrl(s.response_url) ? s.response_url : null;
+  if (!isSlackChannelId(channelId) || !isTs(ts)) throw new UserError('I could not read which message that was; nothing was saved. Try the shortcut again.');
   const message: ActedMessage = {
-    channelId: s.channel.id,
-    ts: m.ts ?? s.message_ts,
-    threadTs: m.thread_ts ?? null,
-    text: m.text ?? '',
-    authorSlackId: m.user ?? null,
-    responseUrl: s.response_url,
+    channelId,
+    ts,
+    threadTs: isTs(m.thread_ts) ? m.thread_ts : null,
+    text: typeof m.text === 'string' ? m.text : '',
+    authorSlackId: isSlackUserId(m.user) ? m.user : null,
+    responseUrl,
   };
   // The response_url answers privately even where Kept is not a member (a private channel, a DM).
-  return { actor, message, replyTo: { userId: s.user.id, channelId: s.channel.id, responseUrl: s.response_url } };
+  return { actor, message, replyTo: { userId: s.user.id, channelId, responseUrl } };
 }

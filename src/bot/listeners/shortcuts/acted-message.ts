@@ -13,7 +13,7 @@ const isUrl = (v: unknown): v is string => typeof v === 'string' && URL.canParse
 export async function actedMessage(deps: ListenerDeps, s: MessageShortcut): Promise<{ actor: Actor; message: ActedMessage; replyTo: ReplyTarget }> {
   const actor = await deps.directory.actor(s.team?.id ?? s.user.team_id ?? '', s.user.id);
   // Checked like every value that comes back from Slack: nothing of another shape reaches the database.
-  const m = (s.message ?? {}) as Partial<MessageShortcut['message']> & { thread_ts?: unknown; text?: unknown; user?: unknown };
+  const m = (s.message ?? {}) as Partial<MessageShortcut['message']> & { thread_ts?: unknown; text?: unknown; user?: unknown; bot_id?: unknown };
   const channelId = s.channel?.id;
   const ts = isTs(m.ts) ? m.ts : s.message_ts;
   const responseUrl = isUrl(s.response_url) ? s.response_url : null;
@@ -23,7 +23,8 @@ export async function actedMessage(deps: ListenerDeps, s: MessageShortcut): Prom
     ts,
     threadTs: isTs(m.thread_ts) ? m.thread_ts : null,
     text: typeof m.text === 'string' ? m.text : '',
-    authorSlackId: isSlackUserId(m.user) ? m.user : null,
+    // A bot's message (Kept's own, an integration's) has no author who could owe anything.
+    authorSlackId: isSlackUserId(m.user) && !m.bot_id ? m.user : null,
     responseUrl,
   };
   // The response_url answers privately even where Kept is not a member (a private channel, a DM).

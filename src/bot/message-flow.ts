@@ -75,7 +75,8 @@ export async function planTrack(deps: ListenerDeps, actor: Actor, m: ActedMessag
   if (read.accountName) {
     const found = await findAccount(deps.db, actor.workspace.id, read.accountName);
     if (found.kind === 'found') prefill.account = found.account;
-    else problems.push(describeMiss(found).replace(/\*/g, ''));
+    // "Quick one: I'll…" names no account; in an account's channel, that account stands.
+    else if (!channelAccount) problems.push(describeMiss(found).replace(/\*/g, ''));
   }
   if (!prefill.account && channelAccount) prefill.account = channelAccount;
   if (!prefill.account) problems.push('This channel is not linked to an account: pick one (`/kept account link` links the channel).');

@@ -48,7 +48,7 @@ const MENTIONED: Case[] = [
   ['<@UMARIA> will send the deck by Friday', { title: 'Send the deck', owner: 'UMARIA', direction: 'ours', due: '2026-11-27T18:00' }],
   ['<@UMARIA> can you send the deck to Dana by Wednesday?', { title: 'Send the deck to Dana', owner: 'UMARIA', direction: 'ours', due: '2026-11-25T18:00' }],
   ['<@UMARIA|maria>, please prepare the QBR slides by Dec 7', { title: 'Prepare the QBR slides', owner: 'UMARIA', direction: 'ours', due: '2026-12-07T18:00' }],
-  ['Quick one: <@UMARIA> could you book the onsite for Dec 14?', { title: 'Book the onsite for', owner: 'UMARIA', direction: 'ours', due: '2026-12-14T18:00' }],
+  ['Quick one: <@UMARIA> could you book the onsite for Dec 14?', { title: 'Book the onsite', owner: 'UMARIA', direction: 'ours', due: '2026-12-14T18:00' }],
   ['Send the onboarding plan by Dec 2 <@UMARIA>', { title: 'Send the onboarding plan', owner: 'UMARIA', direction: 'ours', due: '2026-12-02T18:00' }],
   ['<@UMARIA> will look into the SSO bug', { title: 'Look into the SSO bug', owner: 'UMARIA', direction: 'ours', due: null, problems: 1 }],
 ];

@@ -90,7 +90,8 @@ function read(ctx: MessageContext): MessageCommitment {
       ownerSlackId = draft.ownerSlackId ?? (direction === 'theirs' ? ctx.clickerSlackId : author);
   }
   if (!draft.due) problems.push('I could not find a due date in the message; pick one.');
-  const title = draft.title?.replace(POLITE_TAIL, '').replace(/\s*[.!?…]+$/, '').trim();
+  // "book the onsite for Dec 14": the date went to the due date, its preposition goes too.
+  const title = draft.title?.replace(POLITE_TAIL, '').replace(/\s*[.!?…]+$/, '').replace(/\s+(?:for|on|at|in|from)$/i, '').trim();
   return {
     ...(title ? { title } : {}),
     ownerSlackId,

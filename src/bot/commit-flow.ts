@@ -47,9 +47,10 @@ export async function openCommitModal(
   prefill: CommitPrefill,
   meta: CommitModalMeta,
   replyTo: ReplyTarget,
-): Promise<void> {
+): Promise<{ id: string; hash: string } | null> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: commitModal(prefill, meta) });
+    const res = await client.views.open({ trigger_id: triggerId, view: commitModal(prefill, meta) });
+    return res.view?.id && res.view.hash ? { id: res.view.id, hash: res.view.hash } : null;
   } catch (err) {
     const value = JSON.stringify({ prefill: { ...prefill, notes: undefined, problems: undefined }, meta }).slice(0, LIMITS.buttonValue);
     await replyPrivately(
@@ -64,5 +65,6 @@ export async function openCommitModal(
       ]),
     );
     deps.logger.warn('views.open failed; offered a button instead:', (err as Error).message);
+    return null;
   }
 }

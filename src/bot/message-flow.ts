@@ -80,8 +80,7 @@ export async function planTrack(deps: ListenerDeps, actor: Actor, m: ActedMessag
   }
   if (!prefill.account && channelAccount) prefill.account = channelAccount;
   if (!prefill.account) problems.push('This channel is not linked to an account: pick one (`/kept account link` links the channel).');
-  const unreachable = unreachableNote(m.channelId);
-  if (unreachable) problems.push(unreachable);
+  if (m.channelId.startsWith('D')) problems.push(unreachableNote('dm'));
   if (problems.length) prefill.problems = problems;
   return { kind: 'form', prefill, meta: { channelId: m.channelId, timeZone: zone, source: sourceMeta(m) } };
 }
@@ -101,8 +100,7 @@ export async function planTouch(deps: ListenerDeps, actor: Actor, m: ActedMessag
   const local = DateTime.fromJSDate(read.occurredAt, { zone });
   const problems = [...read.problems];
   if (!account) problems.push('This channel is not linked to an account: pick one (`/kept account link` links the channel).');
-  const unreachable = unreachableNote(m.channelId);
-  if (unreachable) problems.push(unreachable);
+  if (m.channelId.startsWith('D')) problems.push(unreachableNote('dm'));
   const prefill: TouchPrefill = {
     ...(account ? { account } : {}),
     ...(read.kind ? { kind: read.kind } : {}),
@@ -141,5 +139,21 @@ export async function permalinkOf(client: WebClient, source: SourceMessageMeta, 
   } catch (err) {
     logger.info('no permalink for a tracked message:', (err as Error).message);
     return null;
+  }
+}
+
+/**
+ * Whether Kept can post in the message's channel, asked after the form is open (a trigger lives 3 s):
+ * a private channel it was not invited to answers channel_not_found. Public channels take its posts
+ * without an invite (chat:write.public); a DM was said in the form already.
+ */
+export async function privateWithoutKept(client: WebClient, channelId: string): Promise<boolean> {
+  if (channelId.startsWith('D')) return false;
+  try {
+    const res = await client.conversations.info({ channel: channelId });
+    const c = res.channel as { is_private?: boolean; is_member?: boolean } | undefined;
+    return !!c?.is_private && c.is_member === false;
+  } catch (err) {
+    return (err as { data?: { error?: string } }).data?.error === 'channel_not_found';
   }
 }

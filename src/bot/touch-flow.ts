@@ -31,11 +31,13 @@ export async function openTouchModal(
   prefill: TouchPrefill,
   meta: TouchModalMeta,
   replyTo: ReplyTarget,
-): Promise<void> {
+): Promise<{ id: string; hash: string } | null> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: touchModal(prefill, meta) });
+    const res = await client.views.open({ trigger_id: triggerId, view: touchModal(prefill, meta) });
+    return res.view?.id && res.view.hash ? { id: res.view.id, hash: res.view.hash } : null;
   } catch (err) {
     deps.logger.warn('views.open failed for /touch:', (err as Error).message);
     await replyPrivately(client, replyTo, note(`I could not open the form in time (${(err as Error).message}). Please run \`/touch\` again.`));
+    return null;
   }
 }

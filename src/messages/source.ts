@@ -58,9 +58,12 @@ export function threadUpdate(c: CommitmentFull, change: Pick<ThreadReplyClaim, '
   }
 }
 
-/** Said in the form when the message is in a conversation Kept cannot post in (a DM between people). */
-export function unreachableNote(channelId: string): string | null {
-  return channelId.startsWith('D')
+/**
+ * Said in the form when the message is where Kept cannot post: a DM between people (from its id), or
+ * a private channel Kept was not invited to (conversations.info answers channel_not_found).
+ */
+export function unreachableNote(where: 'dm' | 'private'): string {
+  return where === 'dm'
     ? 'This is a direct message, where I cannot post: I will save it and confirm to you privately, and its thread will not hear about changes. To have the thread follow along, track promises in a channel I am in.'
-    : null;
+    : 'I am not in this private channel: I will save it and confirm to you privately, and its thread will not hear about changes until someone invites me with /invite @Kept.';
 }

@@ -271,12 +271,20 @@ describe('the thread hears about it', () => {
 
 describe('where Kept cannot read or post', () => {
   it('a private channel without Kept: saved, and the person is told privately how to fix it', async () => {
+    kept.slack.failNext('conversations.info', 'channel_not_found');
     kept.slack.failNext('chat.getPermalink', 'channel_not_found');
     kept.slack.failNext('chat.postMessage', 'channel_not_found');
     const ts = nextTs();
     const shortcut = await onMessage({ text: "acme: I'll send the renewal quote by Dec 14", messageTs: ts, channelId: 'G0PRIVATE', channelName: 'acme-private' });
     const open = await opened('commit_modal');
-    await submitAsIs(open.view);
+    // The form says so before anything is saved, keeping what it was filled with.
+    const update = await kept.slack.waitFor('views.update');
+    expect(update.view_id).toMatch(/^V/);
+    expect(update.hash).toBeTruthy();
+    expect(JSON.stringify(update.view.blocks)).toContain('I am not in this private channel');
+    expect(JSON.stringify(update.view.blocks)).toContain('/invite @Kept');
+    expect(update.view.private_metadata).toBe(open.view.private_metadata);
+    await submitAsIs(update.view);
     const c = await bySource(ts);
     expect(c.account.name).toBe('Acme');
     expect(c.sourceChannelId).toBe('G0PRIVATE');
@@ -317,6 +325,15 @@ describe('where Kept cannot read or post', () => {
     await onMessage({ text: "acme: I'll send the pricing by Dec 14", messageTs: nextTs(), channelId: 'D0DIRECT' });
     const open = await opened('commit_modal');
     expect(JSON.stringify(open.view.blocks)).toContain('This is a direct message, where I cannot post');
+  });
+
+  it('a public channel or a private one with Kept in it: no note, no update', async () => {
+    kept.slack.answerWith('conversations.info', (a) => ({ ok: true, channel: { id: a.channel, is_private: true, is_member: true } }));
+    await onMessage({ callbackId: 'log_message_touch', text: 'Call with Dana: all good', messageTs: nextTs(), channelId: 'G0WITHKEPT' });
+    await opened('touch_modal');
+    await eventually(() => kept.slack.callsTo('conversations.info').length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(kept.slack.callsTo('views.update')).toHaveLength(0);
   });
 });
 

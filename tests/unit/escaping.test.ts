@@ -270,7 +270,7 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
       sourceViews.threadUpdate(f.commitment({ status: kind === 'done' ? 'done' : 'open', completedAt: now }), { kind, actorSlackId: 'U0ACTOR', at: now, reason: f.t(14), previousDueAt: now }),
       sourceViews.threadUpdate(f.commitment({ direction: 'theirs' }), { kind, actorSlackId: null, at: now, reason: null, previousDueAt: null }),
     ]),
-  'source.unreachableNote': () => [format.note(sourceViews.unreachableNote('D0123') ?? ''), format.note(sourceViews.unreachableNote('C0ACME') ?? 'none')],
+  'source.unreachableNote': () => [format.note(sourceViews.unreachableNote('dm')), format.note(sourceViews.unreachableNote('private'))],
   'touch.timelineMessage': (f) => touchViews.timelineMessage({ id: 'a1', name: f.t(0) }, f.timeline, { at: now, id: 't0' }, zone, 2),
 };
 

@@ -40,7 +40,7 @@ export function commitCommand(deps: ListenerDeps) {
     const parsed = parseCommitText(text, { now, timeZone: zone });
     if (parsed.kind === 'empty') {
       const prefill: CommitPrefill = { ownerSlackId: command.user_id, direction: 'ours', ...(channelAccount ? { account: channelAccount } : {}) };
-      return openCommitModal(deps, client, command.trigger_id, prefill, meta, replyTo);
+      return void (await openCommitModal(deps, client, command.trigger_id, prefill, meta, replyTo));
     }
 
     const { draft } = parsed;
@@ -67,7 +67,7 @@ export function commitCommand(deps: ListenerDeps) {
     if (parsed.missing.includes('title')) problems.push('Say what is owed.');
 
     if (problems.length || !prefill.account || !draft.due || !draft.title) {
-      return openCommitModal(deps, client, command.trigger_id, { ...prefill, problems }, meta, replyTo);
+      return void (await openCommitModal(deps, client, command.trigger_id, { ...prefill, problems }, meta, replyTo));
     }
     const owner = draft.ownerSlackId ? await deps.directory.user(actor.workspace.id, draft.ownerSlackId) : actor.user;
     await saveAndAnnounce(

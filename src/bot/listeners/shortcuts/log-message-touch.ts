@@ -2,7 +2,9 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { openTouchModal } from '../../touch-flow.js';
 import { actedMessage } from './acted-message.js';
-import { planTouch } from '../../message-flow.js';
+import { planTouch, privateWithoutKept } from '../../message-flow.js';
+import { touchModal } from '../../../messages/touch.js';
+import { unreachableNote } from '../../../messages/source.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -12,6 +14,10 @@ export function logMessageTouchShortcut(deps: ListenerDeps) {
     await ack();
     const { actor, message, replyTo } = await actedMessage(deps, shortcut);
     const { prefill, meta } = await planTouch(deps, actor, message);
-    await openTouchModal(deps, client, shortcut.trigger_id, prefill, meta, replyTo);
+    const view = await openTouchModal(deps, client, shortcut.trigger_id, prefill, meta, replyTo);
+    if (view && (await privateWithoutKept(client, message.channelId))) {
+      const noted = { ...prefill, problems: [...(prefill.problems ?? []), unreachableNote('private')] };
+      await client.views.update({ view_id: view.id, hash: view.hash, view: touchModal(noted, meta) }).catch((err) => deps.logger.info('could not add the private-channel note:', err.message));
+    }
   };
 }

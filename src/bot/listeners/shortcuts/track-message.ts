@@ -3,9 +3,10 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
 import { openCommitModal } from '../../commit-flow.js';
 import { actedMessage } from './acted-message.js';
-import { planTrack } from '../../message-flow.js';
+import { planTrack, privateWithoutKept } from '../../message-flow.js';
+import { commitModal } from '../../../messages/commit-modal.js';
 import { replyPrivately } from '../../reply.js';
-import { alreadyTracked } from '../../../messages/source.js';
+import { alreadyTracked, unreachableNote } from '../../../messages/source.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackShortcutMiddlewareArgs<MessageShortcut> & AllMiddlewareArgs;
@@ -16,6 +17,11 @@ export function trackMessageShortcut(deps: ListenerDeps) {
     const { actor, message, replyTo } = await actedMessage(deps, shortcut);
     const plan = await planTrack(deps, actor, message);
     if (plan.kind === 'tracked') return replyPrivately(client, replyTo, alreadyTracked(plan.commitment, deps.clock.now()));
-    await openCommitModal(deps, client, shortcut.trigger_id, plan.prefill, plan.meta, replyTo);
+    const view = await openCommitModal(deps, client, shortcut.trigger_id, plan.prefill, plan.meta, replyTo);
+    // Said in the form before anything is saved (what was typed meanwhile stays: same block ids).
+    if (view && (await privateWithoutKept(client, message.channelId))) {
+      const prefill = { ...plan.prefill, problems: [...(plan.prefill.problems ?? []), unreachableNote('private')] };
+      await client.views.update({ view_id: view.id, hash: view.hash, view: commitModal(prefill, plan.meta) }).catch((err) => deps.logger.info('could not add the private-channel note:', err.message));
+    }
   };
 }

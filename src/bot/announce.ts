@@ -15,13 +15,15 @@ export async function announce(
   msg: Message,
   replyTo: ReplyTarget,
   saved: string,
+  /** Post as a reply in this thread (a commitment tracked from a message answers under it). */
+  threadTs?: string | null,
 ): Promise<{ channel: string; ts: string } | null> {
   if (!channel) {
     await replyPrivately(client, replyTo, msg);
     return null;
   }
   try {
-    const res = await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false });
+    const res = await client.chat.postMessage({ channel, text: msg.text, blocks: msg.blocks, unfurl_links: false, ...(threadTs ? { thread_ts: threadTs } : {}) });
     return res.ts ? { channel: res.channel ?? channel, ts: res.ts } : null;
   } catch (err) {
     const e = err as { code?: string; data?: { error?: string } };
@@ -30,13 +32,17 @@ export async function announce(
       client,
       replyTo,
       message(`${saved}, but I cannot post in this channel.`, [
-        section(
-          `:floppy_disk: ${saved}, but I cannot post in this channel (${e.data?.error}). ` +
-            'Invite me with `/invite @Kept` so the team sees it here; until then only you see this.',
-        ),
+        section(`:floppy_disk: ${saved}, but I cannot post in this channel (${e.data?.error}). ${howToReach(channel)}`),
         ...msg.blocks,
       ]),
     );
     return null;
   }
+}
+
+/** How to let Kept post where it could not: a DM between people cannot take a bot; a channel can invite it. */
+export function howToReach(channel: string): string {
+  return channel.startsWith('D')
+    ? 'This is a direct message, where I cannot post; until you track it from a channel I am in, only you see this.'
+    : 'Invite me with `/invite @Kept` (a private channel needs the invite) so the team sees it here; until then only you see this.';
 }

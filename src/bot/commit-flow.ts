@@ -10,6 +10,7 @@ import { replyPrivately, type ReplyTarget } from './reply.js';
 import { commitModal, type CommitModalMeta, type CommitPrefill } from '../messages/commit-modal.js';
 import { commitmentMessage } from '../messages/commitment.js';
 import { LIMITS, message, section } from '../messages/format.js';
+import { alreadyTracked } from '../messages/source.js';
 
 export async function saveAndAnnounce(
   deps: ListenerDeps,
@@ -19,11 +20,18 @@ export async function saveAndAnnounce(
 ): Promise<CommitmentFull> {
   const { created, commitment } = await createCommitment(deps.db, deps.clock, input);
   if (!created) {
+    // The same message tracked twice (another form, another person): show the one that exists.
+    if (input.sourceMessage && commitment.sourceKey !== input.sourceKey) {
+      await replyPrivately(client, replyTo, alreadyTracked(commitment, deps.clock.now()));
+      return commitment;
+    }
     await replyPrivately(client, replyTo, message(`Already saved as ${reference(commitment)}.`, [section(`This was already saved as *${reference(commitment)}*; nothing new was created.`)]));
     return commitment;
   }
-  const channel = input.channelId ?? (await accountChannels(deps.db, input.accountId))[0];
-  const posted = await announce(client, channel, commitmentMessage(commitment, deps.clock.now()), replyTo, `Saved ${reference(commitment)}`);
+  // Tracked from a message: the confirmation is a reply in that message's thread.
+  const thread = input.sourceMessage ?? null;
+  const channel = thread?.channelId ?? input.channelId ?? (await accountChannels(deps.db, input.accountId))[0];
+  const posted = await announce(client, channel, commitmentMessage(commitment, deps.clock.now()), replyTo, `Saved ${reference(commitment)}`, thread?.threadTs);
   if (posted) await recordAnnouncement(deps.db, commitment.id, posted.channel, posted.ts);
   return commitment;
 }
@@ -39,9 +47,10 @@ export async function openCommitModal(
   prefill: CommitPrefill,
   meta: CommitModalMeta,
   replyTo: ReplyTarget,
-): Promise<void> {
+): Promise<{ id: string; hash: string } | null> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: commitModal(prefill, meta) });
+    const res = await client.views.open({ trigger_id: triggerId, view: commitModal(prefill, meta) });
+    return res.view?.id && res.view.hash ? { id: res.view.id, hash: res.view.hash } : null;
   } catch (err) {
     const value = JSON.stringify({ prefill: { ...prefill, notes: undefined, problems: undefined }, meta }).slice(0, LIMITS.buttonValue);
     await replyPrivately(
@@ -56,5 +65,6 @@ export async function openCommitModal(
       ]),
     );
     deps.logger.warn('views.open failed; offered a button instead:', (err as Error).message);
+    return null;
   }
 }

@@ -15,11 +15,13 @@ export async function saveTouch(
   channelId: string | null,
   zone: string,
   replyTo: ReplyTarget,
+  /** Logged from a message: confirm in its thread. */
+  threadTs?: string | null,
 ): Promise<void> {
   const { created, touch, account } = await recordTouch(deps.db, deps.clock, input);
   if (!created) return replyPrivately(client, replyTo, note('This touch was already logged; nothing new was saved.'));
   const channel = channelId ?? (await accountChannels(deps.db, account.id))[0];
-  await announce(client, channel, touchConfirmation(touch, account, zone), replyTo, `Logged the ${touch.kind}`);
+  await announce(client, channel, touchConfirmation(touch, account, zone), replyTo, `Logged the ${touch.kind}`, threadTs);
 }
 
 export async function openTouchModal(
@@ -29,11 +31,13 @@ export async function openTouchModal(
   prefill: TouchPrefill,
   meta: TouchModalMeta,
   replyTo: ReplyTarget,
-): Promise<void> {
+): Promise<{ id: string; hash: string } | null> {
   try {
-    await client.views.open({ trigger_id: triggerId, view: touchModal(prefill, meta) });
+    const res = await client.views.open({ trigger_id: triggerId, view: touchModal(prefill, meta) });
+    return res.view?.id && res.view.hash ? { id: res.view.id, hash: res.view.hash } : null;
   } catch (err) {
     deps.logger.warn('views.open failed for /touch:', (err as Error).message);
     await replyPrivately(client, replyTo, note(`I could not open the form in time (${(err as Error).message}). Please run \`/touch\` again.`));
+    return null;
   }
 }

@@ -15,6 +15,7 @@ import { SlackSender } from '../jobs/slack-sender.js';
 import { startWorkers } from '../jobs/worker.js';
 import { createLogger } from '../logger.js';
 import { isValidTimeZone } from '../services/time.js';
+import { SHORTCUTS } from '../messages/ids.js';
 import { LocalSlack, type ConsoleUser, type Posted } from './local-slack.js';
 import { render, type Choice } from './render.js';
 
@@ -54,6 +55,8 @@ const HELP = `Type what you would type in Slack: /commit …, /touch …, /kept 
   :click N                     press button or menu choice N
   :clock +3d | +4h | +30m      move Kept's clock forward (nudges, warnings and digests come due)
   :clock 2027-03-12 16:00      set Kept's clock to a moment in your time zone (or 2027-03-12T16:00Z)
+  :shortcut track <message>    "Track as commitment" on a message you post here ("I'll send the deck by Friday")
+  :shortcut touch <message>    "Log as touch" on a message you post here (a call recap, a pasted email)
   :tick                        let the workers look for what is due now
   :help, :quit`;
 
@@ -279,6 +282,20 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
     await runModals();
   };
 
+  /** Posts `text` in the current channel as the current person, then uses a message shortcut on it, as Slack would. */
+  const messageShortcut = async (callbackId: string, text: string) => {
+    const ts = `${Math.floor(clock.now().getTime() / 1000)}.${String(++responses).padStart(6, '0')}`;
+    const message = escape(text);
+    print(`[#${channel.name}] @${me.name}: ${text}\n`);
+    await dispatch({
+      type: 'message_action', team: { id: TEAM, domain: 'console' }, user: who(), api_app_id: 'A_CONSOLE', callback_id: callbackId,
+      trigger_id: `trig.${Date.now()}.${responses}`, action_ts: String(Date.now() / 1000), response_url: `${local.responseBase}${++responses}`,
+      channel: { id: channel.id, name: channel.name }, message_ts: ts,
+      message: { type: 'message', user: me.id, text: message, ts },
+    });
+    await runModals();
+  };
+
   const click = async (n: number) => {
     const c = shown.get(n);
     if (!c) return refuse(`There is no choice ${n}.`);
@@ -341,6 +358,13 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
         const local = DateTime.fromJSDate(at, { zone: me.tz }).toFormat('ccc d LLL yyyy HH:mm');
         print(`(the clock is now ${local} ${me.tz}, ${at.toISOString().replace('T', ' ').slice(0, 16)} UTC)`);
         return settle();
+      }
+      case 'shortcut': {
+        const [which = '', ...words] = args;
+        const callback = which === 'track' ? SHORTCUTS.trackMessage : which === 'touch' ? SHORTCUTS.logMessageTouch : null;
+        const text = words.join(' ').trim();
+        if (!callback || !text) return refuse('Write :shortcut track I’ll send the deck by Friday, or :shortcut touch Call with Dana: renewal on track');
+        return messageShortcut(callback, text);
       }
       case 'tick':
         return settle();

@@ -107,6 +107,8 @@ export class LocalSlack {
       case 'views.publish':
         this.onPost({ kind: 'home', user: String(args.user_id), view: args.view as Record<string, unknown> });
         return { ok: true, view: args.view };
+      case 'chat.getPermalink':
+        return { ok: true, channel, permalink: `https://console.slack.com/archives/${channel}/p${String(args.message_ts ?? '').replace('.', '')}` };
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users).split(',')[0]}` } };
       case 'conversations.history': {

@@ -8,6 +8,7 @@ import { COMMITMENT_LIMITS, validateCommitment } from '../services/commitments.j
 import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from './ids.js';
 import { LIMITS, context, joinMd, md, modal, truncate } from './format.js';
 import type { StateValues } from './format.js';
+import { sourceMessageMeta } from './source.js';
 import { isKeptId, isSlackUserId, slackChannelId, timeZone } from './slack-values.js';
 
 export interface CommitPrefill {
@@ -24,7 +25,7 @@ export interface CommitPrefill {
   problems?: string[];
 }
 
-export const commitModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone });
+export const commitModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone, source: sourceMessageMeta.optional() });
 export type CommitModalMeta = z.infer<typeof commitModalMeta>;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -117,7 +118,7 @@ export function commitModal(p: CommitPrefill, meta: CommitModalMeta): View {
       },
     },
   );
-  return modal(VIEWS.commitModal, 'New commitment', meta, blocks);
+  return modal(VIEWS.commitModal, meta.source ? 'Track as commitment' : 'New commitment', meta, blocks);
 }
 
 

@@ -3,7 +3,7 @@ import type { KnownBlock } from '@slack/types';
 import type { CommitmentFull, LastChange } from '../services/commitments.js';
 import { reference } from '../services/commitments.js';
 import { ACTIONS } from './ids.js';
-import { LIMITS, type Message, type Mrkdwn, context, md, mention, message, plainDate, section, slackDate } from './format.js';
+import { LIMITS, type Message, type Mrkdwn, context, md, mention, message, messageLink, plainDate, section, slackDate } from './format.js';
 import { button } from './format.js';
 
 /** "<@maria> owes *Acme*" or "*Acme* owes us", and the plain-text twin for the fallback. */
@@ -14,10 +14,15 @@ function whoOwes(c: CommitmentFull): { rich: Mrkdwn; plain: string } {
     : { rich: md`*${account}* owes us`, plain: `${c.account.name} owes us` };
 }
 
+/** " · from a message", linked to the Slack message it was tracked from (empty for others). */
+export function sourceLink(c: { sourcePermalink?: string | null }): Mrkdwn {
+  return c.sourcePermalink ? md` · ${messageLink(c.sourcePermalink, 'from a message')}` : md``;
+}
+
 export function commitmentLine(c: CommitmentFull, now: Date): Mrkdwn {
   const overdue = c.status === 'open' && c.dueAt < now ? ' · :warning: *overdue*' : '';
   const follow = c.direction === 'theirs' ? md` · ${mention(c.owner.slackUserId)} follows up` : '';
-  return md`*${reference(c)}* · ${whoOwes(c).rich}: ${c.title}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}`;
+  return md`*${reference(c)}* · ${whoOwes(c).rich}: ${c.title}\nDue ${slackDate(c.dueAt, c.dueTimeZone)}${follow}${overdue}${sourceLink(c)}`;
 }
 
 export const SNOOZE_CHOICES = { '1d': '1 day', '3d': '3 days', nextweek: 'Next week' } as const;
@@ -68,7 +73,7 @@ export function commitmentDoneMessage(c: CommitmentFull, by: string, at: Date): 
   const verb = c.direction === 'ours' ? 'Done' : 'Received';
   return message(`${reference(c)} ${verb.toLowerCase()}: “${c.title}”`, [
     section(md`:white_check_mark: ~${reference(c)} · ${whoOwes(c).rich}: ${c.title}~`),
-    context(md`${verb} by ${mention(by)} ${slackDate(at, c.dueTimeZone)} · ${onTime}`),
+    context(md`${verb} by ${mention(by)} ${slackDate(at, c.dueTimeZone)} · ${onTime}${sourceLink(c)}`),
   ]);
 }
 

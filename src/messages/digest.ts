@@ -5,7 +5,7 @@ import { DateTime } from 'luxon';
 import { ROLE_LABEL } from '../services/contacts.js';
 import type { AccountReview, Digest, DigestItem } from '../services/digest.js';
 import { formatRate } from '../services/reliability.js';
-import { commitmentActions } from './commitment.js';
+import { commitmentActions, sourceLink } from './commitment.js';
 import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, section, slackDate, slackDay, truncate, truncateMd } from './format.js';
 import { STATUS_LABEL } from './touch.js';
 
@@ -14,7 +14,7 @@ const MAX_PAYLOAD = 11_000;
 
 function itemLine(i: DigestItem): Mrkdwn {
   const who = i.direction === 'ours' ? md`${mention(i.ownerSlackId)} owes` : md`customer owes (${mention(i.ownerSlackId)} follows up)`;
-  return md`*C-${i.number}* ${i.title} · ${who} · due ${slackDate(i.dueAt, i.dueTimeZone)}`;
+  return md`*C-${i.number}* ${i.title} · ${who} · due ${slackDate(i.dueAt, i.dueTimeZone)}${sourceLink({ sourcePermalink: i.permalink })}`;
 }
 
 /** Splits lines into sections of at most 3,000 characters. */

@@ -102,6 +102,17 @@ export function channel(channelId: string): Mrkdwn {
   return CHANNEL_ID.test(channelId) ? trusted(`<#${channelId}>`) : esc(channelId);
 }
 
+const PERMALINK = /^https:\/\/[A-Za-z0-9.-]+\.slack\.com\/archives\/[A-Z0-9]+\/p\d+(?:\?[A-Za-z0-9=&._%-]*)?$/;
+
+/**
+ * A link to a Slack message, from the permalink Slack gave Kept (chat.getPermalink); anything that
+ * is not such a permalink is shown as the label alone.
+ */
+export function messageLink(permalink: string | null | undefined, label: string): Mrkdwn {
+  if (!permalink || !PERMALINK.test(permalink)) return esc(label);
+  return trusted(`<${permalink.replace(/&/g, '&amp;')}|${escapeText(label).replace(/\|/g, '¦')}>`);
+}
+
 /**
  * A date Slack renders in each reader's own time zone; `fallbackZone` is used where Slack
  * cannot render it (notifications, old clients).

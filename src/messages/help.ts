@@ -6,6 +6,7 @@ const COMMIT_HELP = [
   '• `/commit acme: SOC2 answers by Dec 3 5pm @maria`: for Acme, owned by @maria',
   '• `/commit acme: customer sends the signed order form by next Tuesday`: owed by the customer',
   '• `/commit`: open the form',
+  '• On a message: *⋯ → Track as commitment* (“I’ll send the deck by Friday”): the form filled in from it; its thread hears when it is kept',
   '*See and close*',
   '• `/commit list`: yours (in an account’s channel, that account’s)',
   '• `/commit list overdue` · `/commit list mine` · `/commit list @person` · `/commit list acme`',
@@ -19,6 +20,7 @@ const TOUCH_HELP = [
   '• `/touch meeting yesterday with @maria and Dana (CFO): pricing pushback :-1:`: in an account’s channel, the account is implied',
   '• `/touch call with Bill: migration worries :-1:`: Bill is not a key contact yet? The touch is saved with him named, and *Add Bill as a key contact* adds him in one click',
   '• `/touch`: open the form',
+  '• On a message (a call recap, a pasted email): *⋯ → Log as touch*',
   '• `/touch list acme`: the account’s timeline, newest first',
   '_Sentiment:_ :+1: / :-1: or words (“on track”, “pushback”). Any touch restarts the account’s cadence clock from the day it happened; the next touch is due by the end of a working day.',
 ];

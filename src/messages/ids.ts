@@ -28,6 +28,14 @@ export const ACTIONS = {
   addTouchContact: 'add_touch_contact',
 } as const;
 
+/** Shortcuts (manifest.json `features.shortcuts`): on a message, and from Slack's shortcut menu. */
+export const SHORTCUTS = {
+  trackMessage: 'track_message',
+  logMessageTouch: 'log_message_touch',
+  newCommitment: 'new_commitment',
+  logTouch: 'log_touch_global',
+} as const;
+
 export const EVENTS = {
   appHomeOpened: 'app_home_opened',
 } as const;

@@ -2,7 +2,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { PromptPayload } from '../services/prompts.js';
 import { ACTIONS } from './ids.js';
-import { commitmentActions } from './commitment.js';
+import { commitmentActions, sourceLink } from './commitment.js';
 import { LIMITS, type Message, context, md, mention, message, section, slackDate, slackDay } from './format.js';
 import { button } from './format.js';
 
@@ -21,7 +21,7 @@ function dueSoonItem(p: Of<'cadence_due_soon'> | Of<'commitment_due_soon'>): Kno
     ];
   }
   return [
-    section(md`:hourglass_flowing_sand: *C-${p.number}* for *${p.accountName}*: ${p.title}\nDue ${when(p.dueAt, p.dueTimeZone)}`),
+    section(md`:hourglass_flowing_sand: *C-${p.number}* for *${p.accountName}*: ${p.title}\nDue ${when(p.dueAt, p.dueTimeZone)}${sourceLink({ sourcePermalink: p.permalink })}`),
     {
       type: 'actions',
       block_id: `commitment:${p.commitmentId}`,
@@ -85,13 +85,13 @@ function commitmentPrompt(p: CommitmentPayload): Message {
   if (p.kind === 'customer_follow_up') {
     return message(`Follow up: ${p.accountName} owes C-${p.number} ${p.title}`, [
       section(
-        md`:mailbox_with_no_mail: *${p.accountName}* still owes *C-${p.number}*: ${p.title} (due ${when(p.dueAt, p.dueTimeZone)}).\nWorth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
+        md`:mailbox_with_no_mail: *${p.accountName}* still owes *C-${p.number}*: ${p.title} (due ${when(p.dueAt, p.dueTimeZone)})${sourceLink({ sourcePermalink: p.permalink })}.\nWorth a friendly nudge to the customer (follow-up ${p.followUp} of 3).`,
       ),
       commitmentActions({ id: p.commitmentId, direction: p.direction }),
     ]);
   }
   return message(`Overdue: C-${p.number} ${p.title} (${p.accountName})`, [
-    section(md`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${p.accountName}*: ${p.title}\nWas due ${when(p.dueAt, p.dueTimeZone)}. Deliver it, or tell the customer the new date.`),
+    section(md`:warning: *Overdue: C-${p.number}* · ${owner(p)} owes *${p.accountName}*: ${p.title}\nWas due ${when(p.dueAt, p.dueTimeZone)}${sourceLink({ sourcePermalink: p.permalink })}. Deliver it, or tell the customer the new date.`),
     commitmentActions({ id: p.commitmentId, direction: p.direction }),
   ]);
 }

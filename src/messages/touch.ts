@@ -2,6 +2,8 @@
 import type { KnownBlock, View } from '@slack/types';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { sourceMessageMeta } from './source.js';
+import { sourceLink } from './commitment.js';
 import type { Contact, Sentiment, TouchKind } from '../../generated/prisma/client.js';
 import { type CadenceStatus } from '../services/cadence.js';
 import { TOUCH_SUMMARY_MAX, validateTouch, type TimelineEntry, type TouchFull } from '../services/touches.js';
@@ -74,7 +76,7 @@ export function touchConfirmation(t: TouchFull, account: { name: string; cadence
 
 // ---- modal ---------------------------------------------------------------------------------
 
-export const touchModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone, accountId: keptId.nullable() });
+export const touchModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone, accountId: keptId.nullable(), source: sourceMessageMeta.optional() });
 export type TouchModalMeta = z.infer<typeof touchModalMeta>;
 
 export interface TouchPrefill {
@@ -267,12 +269,12 @@ function timelineLine(e: TimelineEntry, zone: string): Mrkdwn {
   const when = slackDate(e.at, zone);
   if (e.type === 'touch') {
     const by = e.actorSlackId ? md` · ${mention(e.actorSlackId)}` : '';
-    return md`${KIND_EMOJI[e.kind]} *${KIND_LABEL[e.kind]}*${who(e.participants, e.contacts)} · ${when}${by}\n${truncate(e.summary, 500)}${e.sentiment === 'neutral' ? '' : `  ${SENTIMENT_LABEL[e.sentiment].split(' ')[0]}`}`;
+    return md`${KIND_EMOJI[e.kind]} *${KIND_LABEL[e.kind]}*${who(e.participants, e.contacts)} · ${when}${by}${sourceLink({ sourcePermalink: e.permalink })}\n${truncate(e.summary, 500)}${e.sentiment === 'neutral' ? '' : `  ${SENTIMENT_LABEL[e.sentiment].split(' ')[0]}`}`;
   }
   const by = e.actorSlackId ? md` by ${mention(e.actorSlackId)}` : '';
   const whose = e.direction === 'theirs' ? ' (customer owes)' : '';
   const reason = e.reason ? `: ${truncate(e.reason, 300)}` : '';
-  return md`:pushpin: *C-${e.number}* ${EVENT_LABEL[e.event] ?? e.event}${by} · ${when}\n${truncate(e.title, 200)}${whose}${reason}`;
+  return md`:pushpin: *C-${e.number}* ${EVENT_LABEL[e.event] ?? e.event}${by} · ${when}${sourceLink({ sourcePermalink: e.permalink })}\n${truncate(e.title, 200)}${whose}${reason}`;
 }
 
 export const TIMELINE_PAGE = 15;

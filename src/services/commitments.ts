@@ -6,6 +6,7 @@ import type { Direction, Prisma } from '../../generated/prisma/client.js';
 import { UserError, isUniqueViolation } from './errors.js';
 import { nextPromptAt } from './reminders.js';
 import { readSettings } from './settings.js';
+import type { SourceMessage } from './touches.js';
 
 export const COMMITMENT_LIMITS = { title: 200, notes: 2000 } as const;
 
@@ -37,6 +38,8 @@ export interface NewCommitment {
   /** Identifies the submission (a trigger or view id): the same key twice creates one commitment. */
   sourceKey: string;
   channelId?: string | null;
+  /** The Slack message it was tracked from ("Track as commitment"). */
+  sourceMessage?: (SourceMessage & { threadTs: string }) | null;
 }
 
 /** Checks what a person typed; each problem is a sentence that says how to fix it. */
@@ -93,6 +96,10 @@ export async function createCommitment(
           source: input.source,
           sourceKey: input.sourceKey,
           channelId: input.channelId ?? null,
+          sourceChannelId: input.sourceMessage?.channelId ?? null,
+          sourceMessageTs: input.sourceMessage?.ts ?? null,
+          sourceThreadTs: input.sourceMessage?.threadTs ?? null,
+          sourcePermalink: input.sourceMessage?.permalink ?? null,
           createdAt: now,
           updatedAt: now,
         },
@@ -113,13 +120,67 @@ export async function createCommitment(
     return { created: true, commitment };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    const existing = await db.commitment.findUnique({
-      where: { workspaceId_sourceKey: { workspaceId: input.workspaceId, sourceKey: input.sourceKey } },
-      include: commitmentInclude,
-    });
+    // The same submission again, or the same message tracked twice: the first one stands.
+    const existing =
+      (await db.commitment.findUnique({
+        where: { workspaceId_sourceKey: { workspaceId: input.workspaceId, sourceKey: input.sourceKey } },
+        include: commitmentInclude,
+      })) ?? (input.sourceMessage ? await findBySourceMessage(db, input.workspaceId, input.sourceMessage) : null);
     if (!existing) throw err;
     return { created: false, commitment: existing };
   }
+}
+
+/** The commitment tracked from a Slack message, if there is one. */
+export async function findBySourceMessage(db: DbOrTx, workspaceId: string, source: { channelId: string; ts: string }): Promise<CommitmentFull | null> {
+  return db.commitment.findUnique({
+    where: { workspaceId_sourceChannelId_sourceMessageTs: { workspaceId, sourceChannelId: source.channelId, sourceMessageTs: source.ts } },
+    include: commitmentInclude,
+  });
+}
+
+export type ThreadChange = 'done' | 'due_changed' | 'dropped';
+
+export interface ThreadReplyClaim {
+  eventId: string;
+  channelId: string;
+  threadTs: string;
+  kind: ThreadChange;
+  actorSlackId: string | null;
+  at: Date;
+  reason: string | null;
+  previousDueAt: Date | null;
+}
+
+/**
+ * Claims the reply in the source message's thread for the latest change of this kind, once: a
+ * commitment not tracked from a message, or a change already replied to, gives null.
+ */
+export async function claimThreadReply(db: DbOrTx, commitmentId: string, kind: ThreadChange): Promise<ThreadReplyClaim | null> {
+  const c = await db.commitment.findUnique({ where: { id: commitmentId }, select: { sourceChannelId: true, sourceThreadTs: true } });
+  if (!c?.sourceChannelId || !c.sourceThreadTs) return null;
+  const event = await db.commitmentEvent.findFirst({ where: { commitmentId, kind }, orderBy: { at: 'desc' }, include: { actor: true } });
+  if (!event) return null;
+  const { count } = await db.threadReply.createMany({
+    data: [{ eventId: event.id, commitmentId, channelId: c.sourceChannelId, threadTs: c.sourceThreadTs }],
+    skipDuplicates: true,
+  });
+  if (count === 0) return null;
+  const before = (event.before ?? {}) as { dueAt?: string };
+  return {
+    eventId: event.id,
+    channelId: c.sourceChannelId,
+    threadTs: c.sourceThreadTs,
+    kind,
+    actorSlackId: event.actor?.slackUserId ?? null,
+    at: event.at,
+    reason: event.reason,
+    previousDueAt: kind === 'due_changed' && before.dueAt ? new Date(before.dueAt) : null,
+  };
+}
+
+export async function recordThreadReply(db: DbOrTx, eventId: string, ts: string): Promise<void> {
+  await db.threadReply.update({ where: { eventId }, data: { ts } });
 }
 
 export async function getCommitment(db: DbOrTx, id: string): Promise<CommitmentFull | null> {

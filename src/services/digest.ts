@@ -20,6 +20,8 @@ export interface DigestItem {
   dueAt: Date;
   dueTimeZone: string;
   ownerSlackId: string;
+  /** The Slack message it was tracked from. */
+  permalink?: string | null;
 }
 
 export interface AccountReview {
@@ -79,6 +81,7 @@ interface OpenRow {
   due_at: Date;
   due_time_zone: string;
   owner_slack_id: string;
+  source_permalink: string | null;
 }
 
 /**
@@ -114,7 +117,7 @@ export async function buildDigest(db: Db, scope: DigestScope, now: Date): Promis
     // Delivered this week, and the on-time rates over 4 and 12 weeks, per account.
     onTimeRates(db, { workspaceId: scope.workspaceId, accountIds: ids }, 'account', now, [1, 4, 12]),
     db.$queryRaw<OpenRow[]>`
-      SELECT c.id, c.account_id, c.number, c.title, c.direction::text AS direction, c.due_at, c.due_time_zone, u.slack_user_id AS owner_slack_id
+      SELECT c.id, c.account_id, c.number, c.title, c.direction::text AS direction, c.due_at, c.due_time_zone, c.source_permalink, u.slack_user_id AS owner_slack_id
       FROM commitments c JOIN users u ON u.id = c.owner_id
       WHERE ${inScope('c')} AND c.status = 'open' AND c.due_at < ${nextWeek}
       ORDER BY c.due_at, c.number`,
@@ -133,7 +136,7 @@ export async function buildDigest(db: Db, scope: DigestScope, now: Date): Promis
   ]);
 
   const item = (c: OpenRow): DigestItem => ({
-    id: c.id, number: c.number, title: c.title, direction: c.direction, dueAt: c.due_at, dueTimeZone: c.due_time_zone, ownerSlackId: c.owner_slack_id,
+    id: c.id, number: c.number, title: c.title, direction: c.direction, dueAt: c.due_at, dueTimeZone: c.due_time_zone, ownerSlackId: c.owner_slack_id, permalink: c.source_permalink,
   });
   const lastTouched = new Map(lastByContact.map((r) => [r.contact_id, r.at]));
   const none = rateOf(0, 0);

@@ -42,7 +42,7 @@ interface AccountRef {
 export type PromptPayload =
   /** dueZone: the owner's, in which the due day is shown (cadence moments are days). */
   | ({ kind: 'cadence_due_soon' | 'cadence_overdue' | 'going_dark'; dueAt: string; dueZone: string; lastTouchAt: string | null; intervalDays: number } & AccountRef)
-  | ({ kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'; commitmentId: string; number: number; title: string; direction: Direction; dueAt: string; dueTimeZone: string; followUp: number } & AccountRef)
+  | ({ kind: 'commitment_due_soon' | 'commitment_overdue' | 'customer_follow_up'; commitmentId: string; number: number; title: string; direction: Direction; dueAt: string; dueTimeZone: string; followUp: number; permalink?: string | null } & AccountRef)
   | ({ kind: 'negative_touch'; touchId: string; touchKind: string; summary: string; loggedBySlackId: string; occurredAt: string } & AccountRef)
   | ({ kind: 'renewal'; renewalDate: string; daysBefore: number; lastTouchAt: string | null; intervalDays: number } & AccountRef);
 
@@ -107,6 +107,8 @@ interface CommitmentRow extends AccountRow {
   direction: Direction;
   due_at: Date;
   due_time_zone: string;
+  /** The Slack message it was tracked from, linked in the prompt. */
+  source_permalink: string | null;
   next_prompt_at: Date;
   prompt_count: number;
   commitment_owner_slack_id: string;
@@ -165,7 +167,7 @@ export async function collectPrompts(tx: DbOrTx, window: { from: Date; to: Date 
     )})`,
   );
   const commitments = await tx.$queryRaw<CommitmentRow[]>`
-    SELECT ${ACCOUNT_COLUMNS}, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone,
+    SELECT ${ACCOUNT_COLUMNS}, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone, c.source_permalink,
            s.next_prompt_at, s.prompt_count, co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
     FROM commitment_schedules s JOIN commitments c ON c.id = s.commitment_id
       JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
@@ -313,7 +315,7 @@ export async function currentPrompts(db: DbOrTx, refs: PromptRef[], destination:
       : [],
     commitmentIds.length
       ? await db.$queryRaw<CurrentCommitmentRow[]>`
-          SELECT ${ACCOUNT_COLUMNS}, a.archived, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone,
+          SELECT ${ACCOUNT_COLUMNS}, a.archived, c.id, c.number, c.title, c.status::text AS status, c.direction::text AS direction, c.due_at, c.due_time_zone, c.source_permalink,
                  s.next_prompt_at, co.slack_user_id AS commitment_owner_slack_id, co.time_zone AS commitment_owner_time_zone
           FROM commitments c JOIN users co ON co.id = c.owner_id JOIN accounts a ON a.id = c.account_id ${ACCOUNT_JOINS}
             LEFT JOIN commitment_schedules s ON s.commitment_id = c.id
@@ -411,6 +413,7 @@ function currentCommitment(
       dueAt: c.due_at.toISOString(),
       dueTimeZone: c.due_time_zone,
       followUp: r.followUp,
+      permalink: c.source_permalink,
     },
   };
 }

@@ -30,6 +30,14 @@ export interface NewTouch {
   loggedById: string;
   source: string;
   sourceKey: string;
+  /** The Slack message it was logged from ("Log as touch"). */
+  sourceMessage?: SourceMessage | null;
+}
+
+export interface SourceMessage {
+  channelId: string;
+  ts: string;
+  permalink: string | null;
 }
 
 export function validateTouch(input: { summary: string; occurredAt: Date; participants: string[] }, now: Date): Record<'summary' | 'when' | 'participants', string | undefined> {
@@ -69,6 +77,9 @@ export async function recordTouch(db: Db, clock: Clock, input: NewTouch): Promis
           loggedById: input.loggedById,
           source: input.source,
           sourceKey: input.sourceKey,
+          sourceChannelId: input.sourceMessage?.channelId ?? null,
+          sourceMessageTs: input.sourceMessage?.ts ?? null,
+          sourcePermalink: input.sourceMessage?.permalink ?? null,
           createdAt: now,
           contacts: { create: [...new Set([...input.contactIds, ...created])].map((contactId) => ({ contactId })) },
         },
@@ -147,7 +158,7 @@ async function ensureContacts(tx: DbOrTx, input: NewTouch): Promise<string[]> {
 }
 
 export type TimelineEntry =
-  | { type: 'touch'; id: string; at: Date; kind: TouchKind; summary: string; sentiment: Sentiment; actorSlackId: string | null; participants: string[]; contacts: string[] }
+  | { type: 'touch'; id: string; at: Date; kind: TouchKind; summary: string; sentiment: Sentiment; actorSlackId: string | null; participants: string[]; contacts: string[]; permalink?: string | null }
   | {
       type: 'commitment';
       id: string;
@@ -160,6 +171,8 @@ export type TimelineEntry =
       reason: string | null;
       before: unknown;
       after: unknown;
+      /** The Slack message the commitment was tracked from. */
+      permalink?: string | null;
     };
 
 export interface TimelineCursor {
@@ -181,6 +194,7 @@ interface TimelineRow {
   before: unknown;
   after: unknown;
   participants: string[] | null;
+  permalink: string | null;
 }
 
 /** An account's touches and commitment events, newest first, a page at a time (keyset pagination). */
@@ -194,11 +208,11 @@ export async function accountTimeline(
     SELECT * FROM (
       SELECT 'touch' AS type, t.id, t.occurred_at AS at, t.kind::text AS kind, t.summary AS text, t.sentiment::text AS sentiment,
              u.slack_user_id AS actor, NULL::int AS number, NULL AS direction, NULL AS reason, NULL::jsonb AS before, NULL::jsonb AS after,
-             t.participants
+             t.participants, t.source_permalink AS permalink
       FROM touches t JOIN users u ON u.id = t.logged_by_id
       WHERE t.account_id = ${accountId}::uuid
       UNION ALL
-      SELECT 'commitment', e.id, e.at, e.kind::text, c.title, NULL, u.slack_user_id, c.number, c.direction::text, e.reason, e.before, e.after, NULL
+      SELECT 'commitment', e.id, e.at, e.kind::text, c.title, NULL, u.slack_user_id, c.number, c.direction::text, e.reason, e.before, e.after, NULL, c.source_permalink
       FROM commitment_events e JOIN commitments c ON c.id = e.commitment_id LEFT JOIN users u ON u.id = e.actor_id
       WHERE c.account_id = ${accountId}::uuid
     ) x
@@ -222,6 +236,7 @@ export async function accountTimeline(
           actorSlackId: r.actor,
           participants: r.participants ?? [],
           contacts: links.filter((l) => l.touchId === r.id).map((l) => l.contact.name),
+          permalink: r.permalink,
         }
       : {
           type: 'commitment',
@@ -235,6 +250,7 @@ export async function accountTimeline(
           reason: r.reason,
           before: r.before,
           after: r.after,
+          permalink: r.permalink,
         },
   );
   const last = page.at(-1);

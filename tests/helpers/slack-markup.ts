@@ -5,6 +5,8 @@
 const ALLOWED: Array<{ re: RegExp; id?: 'person' | 'channel' }> = [
   { re: /^<@([UW][A-Z0-9_]+)>/, id: 'person' },
   { re: /^<#([CGD][A-Z0-9_]+)>/, id: 'channel' },
+  // A Slack message's permalink (chat.getPermalink), with Kept's label.
+  { re: /^<https:\/\/[A-Za-z0-9.-]+\.slack\.com\/archives\/[A-Z0-9]+\/p\d+(?:\?[A-Za-z0-9=&;._%-]*)?\|[^<>|]*>/ },
   { re: /^<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]*>/ },
 ];
 

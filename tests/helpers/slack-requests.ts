@@ -270,6 +270,66 @@ export function blockSuggestion(o: BlockSuggestionOptions): SlackPayload {
   };
 }
 
+// ---- shortcuts ----------------------------------------------------------------------------------------------------
+
+export interface MessageShortcutOptions extends Actor {
+  callbackId: string;
+  /** The message the shortcut was used on. */
+  text: string;
+  /** Its author; omit with `botId` for a bot's message. */
+  author?: string | null;
+  botId?: string;
+  channelId?: string;
+  channelName?: string;
+  messageTs?: string;
+  /** Set when the message is a reply in a thread. */
+  threadTs?: string;
+  triggerId?: string;
+  responseUrl?: string;
+}
+
+/** A message shortcut as Slack sends it (`type: message_action`): the message, its channel, a trigger and a response_url. */
+export function messageShortcut(o: MessageShortcutOptions): SlackPayload {
+  const teamId = o.teamId ?? DEFAULTS.teamId;
+  const ts = o.messageTs ?? DEFAULTS.messageTs;
+  const author = o.author === undefined ? DEFAULTS.userId : o.author;
+  return {
+    type: 'message_action',
+    ...actorFields(o),
+    action_ts: actionTs(),
+    callback_id: o.callbackId,
+    trigger_id: o.triggerId ?? `trig.${uid()}`,
+    response_url: o.responseUrl ?? DEFAULTS.responseUrl,
+    message_ts: ts,
+    channel: { id: o.channelId ?? DEFAULTS.channelId, name: o.channelName ?? DEFAULTS.channelName },
+    message: {
+      type: 'message',
+      ...(author ? { user: author, client_msg_id: `m-${uid()}` } : { bot_id: o.botId ?? 'BOTHER', subtype: 'bot_message' }),
+      text: o.text,
+      ts,
+      team: teamId,
+      ...(o.threadTs ? { thread_ts: o.threadTs, parent_user_id: author ?? undefined } : {}),
+      blocks: [{ type: 'rich_text', block_id: uid(), elements: [{ type: 'rich_text_section', elements: [{ type: 'text', text: o.text }] }] }],
+    },
+  };
+}
+
+export interface GlobalShortcutOptions extends Actor {
+  callbackId: string;
+  triggerId?: string;
+}
+
+/** A global shortcut from Slack's shortcut menu (`type: shortcut`): only who and a trigger. */
+export function globalShortcut(o: GlobalShortcutOptions): SlackPayload {
+  return {
+    type: 'shortcut',
+    ...actorFields(o),
+    action_ts: actionTs(),
+    callback_id: o.callbackId,
+    trigger_id: o.triggerId ?? `trig.${uid()}`,
+  };
+}
+
 /** Posts an interactivity payload as Slack does: form-encoded `payload=<json>`. */
 export function sendInteraction(
   baseUrl: string,

@@ -166,6 +166,30 @@ describe('console scripts and forms (issue 14)', () => {
     expect(out).toMatch(/Carla[^\n]*CFO/);
   });
 
+  it(':shortcut track / touch act on a message posted here by you: prefilled forms, replies in its thread', async () => {
+    const { out, failures } = await run([
+      ':as @ana America/New_York',
+      ':clock 2026-12-02 14:00', // a Wednesday
+      ':in #hooli',
+      '/kept account add Hooli',
+      ":shortcut track I'll send the security questionnaire by Friday",
+      ...Array(8).fill(''), // keep every prefilled field
+      ':click 1', // Done, on the announcement in the thread
+      ':shortcut touch Call with Peter: renewal on track :+1:',
+      ...Array(10).fill(''),
+      ':shortcut',
+    ]);
+    expect(out).toContain("[#hooli] @ana: I'll send the security questionnaire by Friday");
+    expect(out).toContain('[form] Track as commitment');
+    expect(out).toContain('[Send the security questionnaire]');
+    expect(out).toMatch(/\[#hooli, in thread\] Kept:\n[^\n]*C-\d+[^\n]*Send the security questionnaire/);
+    expect(out).toContain('from a message');
+    expect(out).toMatch(/\[#hooli, in thread\] Kept:\n[^\n]*Done/);
+    expect(out).toContain('[form] Log a touch');
+    expect(out).toMatch(/\[#hooli, in thread\] Kept:[\s\S]*Call with Peter · Hooli/);
+    expect(failures.map((f) => f.text)).toEqual([':shortcut']);
+  });
+
   it('a command typed while a form is open closes the form (nothing saved) and runs', async () => {
     const { out, failures } = await run([
       ':in #globex',

@@ -18,6 +18,7 @@ import * as homeViews from '../../src/messages/home.js';
 import * as permissionViews from '../../src/messages/permissions.js';
 import * as promptViews from '../../src/messages/prompts.js';
 import * as rescheduleViews from '../../src/messages/reschedule-modal.js';
+import * as sourceViews from '../../src/messages/source.js';
 import * as touchViews from '../../src/messages/touch.js';
 import type { AuditEntry } from '../../src/services/audit.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
@@ -120,7 +121,8 @@ function fixtures(s: string[]) {
     contacts: [{ touchId: 't1', contactId: 'k0', contact: contact(0) }],
   } as unknown as TouchFull;
   const timeline: TimelineEntry[] = [
-    { type: 'touch', id: 't1', at: now, kind: 'meeting', summary: t(10), sentiment: 'positive', actorSlackId: 'U0ACTOR', participants: [typed(11), '<@U0ACTOR>'], contacts: [t(7)] },
+    { type: 'touch', id: 't1', at: now, kind: 'meeting', summary: t(10), sentiment: 'positive', actorSlackId: 'U0ACTOR', participants: [typed(11), '<@U0ACTOR>'], contacts: [t(7)], permalink: t(21) },
+    { type: 'touch', id: 't2', at: now, kind: 'email', summary: t(10), sentiment: 'neutral', actorSlackId: null, participants: [], contacts: [], permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' },
     { type: 'commitment', id: 'e1', at: now, event: 'due_changed', number: 7, title: t(3), direction: 'theirs', actorSlackId: 'U0OWNER', reason: t(14), before: null, after: null },
   ];
   const audit: AuditEntry[] = [
@@ -136,7 +138,7 @@ function fixtures(s: string[]) {
     account: { ...account, owner: user('U0OWNER', t(5)), channels: [{ id: 'ch', workspaceId: 'w', accountId: 'a1', channelId: 'C0ACME', createdAt: now }] },
     intervalDays: 14, status: 'due_soon', lastTouch: { at: now, kind: 'call', summary: t(10) }, open: { ours: 2, theirs: 1, overdue: 1 }, contacts: [contact(0), contact(1)], changes: audit,
   } as AccountOverview;
-  const item = { id: 'c1', number: 42, title: t(3), direction: 'ours' as const, dueAt: later, dueTimeZone: zone, ownerSlackId: 'U0OWNER' };
+  const item = { id: 'c1', number: 42, title: t(3), direction: 'ours' as const, dueAt: later, dueTimeZone: zone, ownerSlackId: 'U0OWNER', permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' };
   const review: AccountReview = {
     id: 'a1', name: t(0), tier: 'key', ownerSlackId: 'U0OWNER', status: 'overdue', intervalDays: 14, nextDueAt: later, lastTouchAt: now, touchesThisWeek: 1,
     delivered: { thisWeek: 1, onTimeThisWeek: 1 }, onTime4: rateOf(2, 1), onTime12: rateOf(4, 3),
@@ -150,8 +152,8 @@ function fixtures(s: string[]) {
     { kind: 'cadence_overdue', dueAt: later.toISOString(), lastTouchAt: null, intervalDays: 14, ...ref },
     { kind: 'going_dark', dueAt: later.toISOString(), lastTouchAt: null, intervalDays: 14, ...ref, ownerSlackId: null },
     { kind: 'commitment_due_soon', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, ...ref },
-    { kind: 'commitment_overdue', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, ...ref },
-    { kind: 'customer_follow_up', commitmentId: 'c1', number: 42, title: t(3), direction: 'theirs', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 2, ...ref },
+    { kind: 'commitment_overdue', commitmentId: 'c1', number: 42, title: t(3), direction: 'ours', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 0, permalink: t(20), ...ref },
+    { kind: 'customer_follow_up', commitmentId: 'c1', number: 42, title: t(3), direction: 'theirs', dueAt: later.toISOString(), dueTimeZone: zone, followUp: 2, permalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100?thread_ts=1700000000.000100&cid=C0ACME', ...ref },
     { kind: 'negative_touch', touchId: 't1', touchKind: t(18), summary: t(10), loggedBySlackId: 'U0ACTOR', occurredAt: now.toISOString(), ...ref },
     { kind: 'renewal', renewalDate: t(19), daysBefore: 30, lastTouchAt: null, intervalDays: 14, ...ref },
   ] as unknown as PromptPayload[];
@@ -254,6 +256,21 @@ const BUILDERS: Record<string, (f: Fx) => unknown> = {
   'contact-modal.addContactButton': (f) => ({ type: 'actions', elements: [contactModalViews.addContactButton('t1', f.touch.participants[0]!)] }),
   'contact-modal.addContactModal': (f) =>
     contactModalViews.addContactModal({ name: f.t(0) }, { touchId: 't1', name: f.touch.participants[0]!, timeZone: zone, message: { channel: 'C0ACME', ts: '1.2' } }),
+  'format.messageLink': (f) => [
+    format.message(md`${format.messageLink(f.t(3), f.t(4))}`, []),
+    format.message(md`${format.messageLink('https://acme.slack.com/archives/C0ACME/p1700000000000100?thread_ts=1700000000.000100&cid=C0ACME', f.t(4))}`, []),
+  ],
+  'commitment.sourceLink': (f) => [
+    format.message(md`${commitmentViews.sourceLink({ sourcePermalink: f.t(3) })}`, []),
+    format.message(md`${commitmentViews.sourceLink({ sourcePermalink: 'https://acme.slack.com/archives/C0ACME/p1700000000000100' })}`, []),
+  ],
+  'source.alreadyTracked': (f) => sourceViews.alreadyTracked(f.commitment({ sourcePermalink: `https://acme.slack.com/archives/C0ACME/p1${f.t(3)}` } as Partial<CommitmentFull>), now),
+  'source.threadUpdate': (f) =>
+    (['done', 'due_changed', 'dropped'] as const).flatMap((kind) => [
+      sourceViews.threadUpdate(f.commitment({ status: kind === 'done' ? 'done' : 'open', completedAt: now }), { kind, actorSlackId: 'U0ACTOR', at: now, reason: f.t(14), previousDueAt: now }),
+      sourceViews.threadUpdate(f.commitment({ direction: 'theirs' }), { kind, actorSlackId: null, at: now, reason: null, previousDueAt: null }),
+    ]),
+  'source.unreachableNote': () => [format.note(sourceViews.unreachableNote('dm')), format.note(sourceViews.unreachableNote('private'))],
   'touch.timelineMessage': (f) => touchViews.timelineMessage({ id: 'a1', name: f.t(0) }, f.timeline, { at: now, id: 't0' }, zone, 2),
 };
 

@@ -1,7 +1,7 @@
 // manifest.json and the ids Kept registers must agree, or Slack sends what nobody listens to.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../src/messages/ids.js';
+import { COMMANDS, SHORTCUTS } from '../../src/messages/ids.js';
 
 const manifest = JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8'));
 
@@ -10,6 +10,23 @@ describe('manifest.json', () => {
     const commands = manifest.features.slash_commands;
     expect(commands.map((c: { command: string }) => c.command).sort()).toEqual(Object.values(COMMANDS).sort());
     for (const c of commands) expect(c.should_escape).toBe(true);
+  });
+
+  it('declares exactly the shortcuts Kept registers, each with a name and description Slack accepts', () => {
+    const shortcuts = manifest.features.shortcuts as { name: string; type: string; callback_id: string; description: string }[];
+    expect(shortcuts.map((s) => s.callback_id).sort()).toEqual(Object.values(SHORTCUTS).sort());
+    expect(new Set(shortcuts.map((s) => s.callback_id)).size).toBe(shortcuts.length);
+    const byId = Object.fromEntries(shortcuts.map((s) => [s.callback_id, s]));
+    expect(byId[SHORTCUTS.trackMessage]).toMatchObject({ type: 'message', name: 'Track as commitment' });
+    expect(byId[SHORTCUTS.logMessageTouch]).toMatchObject({ type: 'message', name: 'Log as touch' });
+    expect(byId[SHORTCUTS.newCommitment]).toMatchObject({ type: 'global', name: 'New commitment' });
+    expect(byId[SHORTCUTS.logTouch]).toMatchObject({ type: 'global', name: 'Log a touch' });
+    for (const s of shortcuts) {
+      // Slack's manifest limits: name up to 25 characters, description up to 80.
+      expect(s.name.length).toBeLessThanOrEqual(25);
+      expect(s.description.length).toBeGreaterThan(0);
+      expect(s.description.length).toBeLessThanOrEqual(80);
+    }
   });
 
   it('routes commands, interactivity and option loads to /slack/events', () => {

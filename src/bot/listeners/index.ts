@@ -1,7 +1,7 @@
 // Where every Slack interaction lands. One handler per file, registered here by type.
 import type { App } from '@slack/bolt';
 import type { BotDeps } from '../app.js';
-import { ACTIONS, COMMANDS, EVENTS, VIEWS } from '../../messages/ids.js';
+import { ACTIONS, COMMANDS, EVENTS, SHORTCUTS, VIEWS } from '../../messages/ids.js';
 import { Directory } from '../people.js';
 import { doneAction, dropAction, moreTimeAction, onTrackAction, reassignAction, remindCustomerAction, rescheduleAction, snoozeAction } from './actions/commitment-buttons.js';
 import { openCommitModalAction } from './actions/open-commit-modal.js';
@@ -21,6 +21,10 @@ import { rescheduleSubmit } from './views/reschedule-modal.js';
 import { touchModalSubmit } from './views/touch-modal.js';
 import { importModalSubmit } from './views/import-modal.js';
 import { addContactSubmit } from './views/add-contact-modal.js';
+import { trackMessageShortcut } from './shortcuts/track-message.js';
+import { logMessageTouchShortcut } from './shortcuts/log-message-touch.js';
+import { newCommitmentShortcut } from './shortcuts/new-commitment.js';
+import { logTouchShortcut } from './shortcuts/log-touch.js';
 
 export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   const d: ListenerDeps = { ...deps, directory: new Directory(deps.db, deps.clock, app.client) };
@@ -42,6 +46,10 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.action(ACTIONS.homeShowMore, homeShowMore(d));
   app.action(ACTIONS.homeLogTouch, homeLogTouch(d));
   app.action(ACTIONS.addTouchContact, addTouchContactAction(d));
+  app.shortcut({ callback_id: SHORTCUTS.trackMessage, type: 'message_action' }, trackMessageShortcut(d));
+  app.shortcut({ callback_id: SHORTCUTS.logMessageTouch, type: 'message_action' }, logMessageTouchShortcut(d));
+  app.shortcut({ callback_id: SHORTCUTS.newCommitment, type: 'shortcut' }, newCommitmentShortcut(d));
+  app.shortcut({ callback_id: SHORTCUTS.logTouch, type: 'shortcut' }, logTouchShortcut(d));
   app.event(EVENTS.appHomeOpened, appHomeOpened(d));
   app.options(ACTIONS.accountSelect, accountOptions(d));
   app.view(VIEWS.commitModal, commitModalSubmit(d));

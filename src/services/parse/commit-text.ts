@@ -28,7 +28,17 @@ const NOT_ACCOUNTS = new Set(['re', 'fw', 'fwd', 'todo', 'to do', 'note', 'notes
 const THEIRS_START = /^(?:the\s+)?(?:customers?|clients?)\b|^they\b/i;
 const AUX_VERB = /^(?:will|to|should|must|needs?|owes?|has|have|had|is|are|was|can|could|shall|promised|agreed|said|wants?)$/i;
 
-export function parseCommitText(text: string, ctx: { now: Date; timeZone: string }): CommitParse {
+/**
+ * `writtenAt`: when the text was written (a Slack message tracked later), so "by Friday" means the
+ * Friday after it; the due date is still checked against `now`.
+ */
+export interface CommitParseContext {
+  now: Date;
+  timeZone: string;
+  writtenAt?: Date;
+}
+
+export function parseCommitText(text: string, ctx: CommitParseContext): CommitParse {
   try {
     return parse(typeof text === 'string' ? text : '', ctx);
   } catch {
@@ -37,7 +47,7 @@ export function parseCommitText(text: string, ctx: { now: Date; timeZone: string
   }
 }
 
-function parse(text: string, ctx: { now: Date; timeZone: string }): CommitParse {
+function parse(text: string, ctx: CommitParseContext): CommitParse {
   const problems: string[] = [];
   if (text.length > MAX_INPUT) {
     text = text.slice(0, /[\uD800-\uDBFF]/.test(text[MAX_INPUT - 1] ?? '') ? MAX_INPUT - 1 : MAX_INPUT);
@@ -46,6 +56,7 @@ function parse(text: string, ctx: { now: Date; timeZone: string }): CommitParse 
   if (!text.trim()) return { kind: 'empty' };
 
   const { now } = ctx;
+  const from = ctx.writtenAt ?? now;
   let timeZone = ctx.timeZone;
   if (!isValidTimeZone(timeZone)) {
     problems.push(`I do not know the time zone “${timeZone}”, so dates were read in UTC.`);
@@ -65,7 +76,7 @@ function parse(text: string, ctx: { now: Date; timeZone: string }): CommitParse 
 
   const colon = text.indexOf(':');
   const prefix = colon > 0 ? text.slice(0, colon).trim() : '';
-  if (colon > 0 && /^\s|^$/.test(text.slice(colon + 1, colon + 2)) && looksLikeAccount(prefix, now, timeZone)) {
+  if (colon > 0 && /^\s|^$/.test(text.slice(colon + 1, colon + 2)) && looksLikeAccount(prefix, from, timeZone)) {
     draft.accountName = decode(prefix);
     work = blank(work, 0, colon + 1);
     search = blank(search, 0, colon + 1);
@@ -80,7 +91,7 @@ function parse(text: string, ctx: { now: Date; timeZone: string }): CommitParse 
     }
   }
 
-  const due = pickDue(search, now, timeZone);
+  const due = pickDue(search, from, timeZone);
   if (due) {
     const connector = CONNECTOR.exec(search.slice(0, due.index));
     work = blank(work, connector ? connector.index : due.index, due.index + due.text.length);

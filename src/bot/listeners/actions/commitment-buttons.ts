@@ -6,6 +6,7 @@ import { completeCommitment, reference, snoozeCommitment } from '../../../servic
 import { UserError } from '../../../services/errors.js';
 import { actorOf, commitmentFor, messageRefOf, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
+import { replyInSourceThread } from '../../thread-reply.js';
 import { alreadyChanged, commitmentDoneMessage, SNOOZE_CHOICES, type SnoozeChoice } from '../../../messages/commitment.js';
 import { dropModal, reassignModal } from '../../../messages/commitment-modals.js';
 import { md, mention, message, note, section, slackDate } from '../../../messages/format.js';
@@ -35,6 +36,7 @@ export function doneAction(deps: ListenerDeps) {
       await refreshMessage(deps, client, ref, c, state, body.message?.blocks);
     }
     if (result.kind === 'unchanged') await replyPrivately(client, privately(body), note(alreadyChanged(c, result.last)));
+    else await replyInSourceThread(deps, client, c, 'done');
   };
 }
 

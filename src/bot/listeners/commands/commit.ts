@@ -9,6 +9,7 @@ import { parseCommitText } from '../../../services/parse/commit-text.js';
 import { openCommitModal, saveAndAnnounce } from '../../commit-flow.js';
 import { parseMention, type Actor } from '../../people.js';
 import { replyPrivately, type ReplyTarget } from '../../reply.js';
+import { replyInSourceThread } from '../../thread-reply.js';
 import type { CommitPrefill } from '../../../messages/commit-modal.js';
 import { alreadyChanged, commitmentDoneMessage, commitmentList } from '../../../messages/commitment.js';
 import { note } from '../../../messages/format.js';
@@ -39,7 +40,7 @@ export function commitCommand(deps: ListenerDeps) {
     const parsed = parseCommitText(text, { now, timeZone: zone });
     if (parsed.kind === 'empty') {
       const prefill: CommitPrefill = { ownerSlackId: command.user_id, direction: 'ours', ...(channelAccount ? { account: channelAccount } : {}) };
-      return openCommitModal(deps, client, command.trigger_id, prefill, meta, replyTo);
+      return void (await openCommitModal(deps, client, command.trigger_id, prefill, meta, replyTo));
     }
 
     const { draft } = parsed;
@@ -66,7 +67,7 @@ export function commitCommand(deps: ListenerDeps) {
     if (parsed.missing.includes('title')) problems.push('Say what is owed.');
 
     if (problems.length || !prefill.account || !draft.due || !draft.title) {
-      return openCommitModal(deps, client, command.trigger_id, { ...prefill, problems }, meta, replyTo);
+      return void (await openCommitModal(deps, client, command.trigger_id, { ...prefill, problems }, meta, replyTo));
     }
     const owner = draft.ownerSlackId ? await deps.directory.user(actor.workspace.id, draft.ownerSlackId) : actor.user;
     await saveAndAnnounce(
@@ -131,5 +132,6 @@ async function done(deps: ListenerDeps, client: Args['client'], actor: Actor, ar
     const msg = commitmentDoneMessage(result.commitment, actor.user.slackUserId, at);
     await client.chat.update({ channel: c.channelId, ts: c.messageTs, text: msg.text, blocks: msg.blocks }).catch((err) => deps.logger.warn('could not update the announcement:', err.message));
   }
+  await replyInSourceThread(deps, client, result.commitment, 'done');
   await reply(note(`:white_check_mark: Marked *${reference(c)}* done: ${c.title}`));
 }

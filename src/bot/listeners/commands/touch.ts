@@ -40,7 +40,7 @@ export function touchCommand(deps: ListenerDeps) {
     if (parsed.kind === 'empty') {
       const contacts = channelAccount ? await deps.db.contact.findMany({ where: { accountId: channelAccount.id }, orderBy: { name: 'asc' } }) : [];
       const prefill: TouchPrefill = { ...(channelAccount ? { account: channelAccount } : {}), contacts, date: nowLocal.toISODate()!, time: nowLocal.toFormat('HH:mm') };
-      return openTouchModal(deps, client, command.trigger_id, prefill, meta, replyTo);
+      return void (await openTouchModal(deps, client, command.trigger_id, prefill, meta, replyTo));
     }
 
     const { draft } = parsed;
@@ -79,7 +79,7 @@ export function touchCommand(deps: ListenerDeps) {
         sentiment: draft.sentiment,
         problems,
       };
-      return openTouchModal(deps, client, command.trigger_id, prefill, { ...meta, accountId: account?.id ?? null }, replyTo);
+      return void (await openTouchModal(deps, client, command.trigger_id, prefill, { ...meta, accountId: account?.id ?? null }, replyTo));
     }
 
     await saveTouch(

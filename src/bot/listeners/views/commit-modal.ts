@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { findOrCreateAccount } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
 import { saveAndAnnounce } from '../../commit-flow.js';
+import { permalinkOf } from '../../message-flow.js';
 import { commitModalMeta, readCommitModal } from '../../../messages/commit-modal.js';
 import { refuseForm } from '../../guard.js';
 import { readJson } from '../../../messages/slack-values.js';
@@ -29,6 +30,7 @@ export function commitModalSubmit(deps: ListenerDeps) {
       const account = await deps.db.account.findFirst({ where: { id: accountId!, workspaceId: actor.workspace.id } });
       if (!account) throw new UserError('The account you picked no longer exists; nothing was saved. Run `/commit` again.');
     }
+    const source = meta.source ? { channelId: meta.source.channelId, ts: meta.source.ts, threadTs: meta.source.threadTs, permalink: await permalinkOf(client, meta.source, deps.logger) } : null;
     await saveAndAnnounce(
       deps,
       client,
@@ -46,8 +48,9 @@ export function commitModalSubmit(deps: ListenerDeps) {
         // A double submit or a retried payload carries the same view id: one commitment.
         sourceKey: `view:${view.id}`,
         channelId: meta.channelId,
+        sourceMessage: source,
       },
-      { userId: body.user.id, channelId: meta.channelId },
+      { userId: body.user.id, channelId: meta.channelId, responseUrl: meta.source?.responseUrl ?? null },
     );
   };
 }

@@ -3,6 +3,7 @@ import type { AllMiddlewareArgs, SlackViewMiddlewareArgs, ViewSubmitAction } fro
 import { dropCommitment, reassignCommitment, reference } from '../../../services/commitments.js';
 import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
+import { replyInSourceThread } from '../../thread-reply.js';
 import { commitmentLine, alreadyChanged } from '../../../messages/commitment.js';
 import { actionMeta } from '../../../messages/commitment-modals.js';
 import { context, md, mention, message, note, section } from '../../../messages/format.js';
@@ -54,5 +55,6 @@ export function dropSubmit(deps: ListenerDeps) {
     const result = await dropCommitment(deps.db, deps.clock, { commitmentId: existing.id, actorId: actor.user.id, reason });
     if (result.kind === 'unchanged') return replyPrivately(client, { userId: body.user.id }, note(alreadyChanged(result.commitment, result.last)));
     await refreshMessage(deps, client, meta.message, result.commitment, md`:wastebasket: Dropped by ${mention(actor.user.slackUserId)}: ${reason}`);
+    await replyInSourceThread(deps, client, result.commitment, 'dropped');
   };
 }

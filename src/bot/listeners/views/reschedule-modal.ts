@@ -4,6 +4,7 @@ import { accountChannels } from '../../../services/accounts.js';
 import { reference, rescheduleCommitment } from '../../../services/commitments.js';
 import { actorOf, commitmentFor, refreshMessage } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
+import { replyInSourceThread } from '../../thread-reply.js';
 import { context, md, mention, message, note, section, slackDate } from '../../../messages/format.js';
 import { readRescheduleModal, rescheduleMeta } from '../../../messages/reschedule-modal.js';
 import { alreadyChanged } from '../../../messages/commitment.js';
@@ -32,6 +33,7 @@ export function rescheduleSubmit(deps: ListenerDeps) {
     const line = md`:calendar: *${reference(c)}* · ${c.title} (${c.account.name}) moves to ${slackDate(c.dueAt, c.dueTimeZone)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}.`;
     await replyPrivately(client, me, note(md`${line}\nReason: ${read.reason}`));
     await refreshMessage(deps, client, meta.message, c, md`:calendar: Rescheduled by ${mention(actor.user.slackUserId)}, was ${slackDate(result.previousDueAt, c.dueTimeZone)}: ${read.reason}`);
+    await replyInSourceThread(deps, client, c, 'due_changed');
     const channel = read.announce ? (await accountChannels(deps.db, c.accountId))[0] : undefined;
     if (channel) {
       await client.chat.postMessage({

@@ -4,6 +4,7 @@ import { matchContacts } from '../../../services/contacts.js';
 import { UserError } from '../../../services/errors.js';
 import { normalizeName } from '../../../services/match.js';
 import { saveTouch } from '../../touch-flow.js';
+import { permalinkOf } from '../../message-flow.js';
 import { readTouchModal, touchModalMeta } from '../../../messages/touch.js';
 import { refuseForm } from '../../guard.js';
 import { readJson } from '../../../messages/slack-values.js';
@@ -28,6 +29,7 @@ export function touchModalSubmit(deps: ListenerDeps) {
     const toCreate = input.others.filter((n) => ticked.has(normalizeName(n)));
     const { matched, unknown } = matchContacts(contacts, input.others.filter((n) => !ticked.has(normalizeName(n))));
     const chosen = new Set([...input.contactIds.filter((id) => contacts.some((c) => c.id === id)), ...matched.map((c) => c.id)]);
+    const permalink = meta.source ? await permalinkOf(client, meta.source, deps.logger) : null;
     await saveTouch(
       deps,
       client,
@@ -44,10 +46,12 @@ export function touchModalSubmit(deps: ListenerDeps) {
         loggedById: actor.user.id,
         source: 'modal',
         sourceKey: `view:${view.id}`,
+        sourceMessage: meta.source ? { channelId: meta.source.channelId, ts: meta.source.ts, permalink } : null,
       },
       meta.channelId,
       meta.timeZone,
-      { userId: body.user.id, channelId: meta.channelId },
+      { userId: body.user.id, channelId: meta.channelId, responseUrl: meta.source?.responseUrl ?? null },
+      meta.source?.threadTs,
     );
   };
 }

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -15,6 +15,9 @@ import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js
 import { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/http.js';
 import { requestObserver, withRequestLogContext } from './observe.js';
+import { installationStore, installPages, stateStore, BOT_SCOPES, type OAuthOptions } from './install.js';
+import { deactivateWorkspace, installedTokens, singleToken, TOKEN_GONE, type TokenSource } from '../services/installations.js';
+import { removeDigestScheduler } from '../jobs/digest.job.js';
 
 export interface BotDeps {
   db: Db;
@@ -30,7 +33,10 @@ export interface BotDeps {
   /** Turns on the queue view at /admin/queues (src/ops/queue-view.ts). */
   adminPassword?: string;
   slack: {
-    botToken: string;
+    /** Single-workspace mode: the one bot token. */
+    botToken?: string;
+    /** OAuth mode (instead of botToken): installs in any number of workspaces, each with its own token. */
+    oauth?: OAuthOptions;
     apiUrl: string;
     signingSecret?: string;
     /** Set for Socket Mode. */
@@ -38,6 +44,8 @@ export interface BotDeps {
     /** The console: payloads arrive through app.processEvent, not over the network. */
     inProcess?: boolean;
   };
+  /** Where each workspace's bot token comes from; built from `slack` when absent. */
+  tokens?: TokenSource;
   /** Told of every error a listener ends with, after it is answered (the console counts them to fail a script). */
   onListenerError?: (err: Error) => void;
 }
@@ -68,9 +76,28 @@ export function createBot(deps: BotDeps): Bot {
   const inProcess = slack.inProcess === true;
   const metrics = deps.metrics ?? new Metrics();
   const observer = requestObserver(metrics, logger);
+  const { oauth } = slack;
   let receiver: HTTPReceiver | undefined;
   if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
+      // OAuth mode: Bolt serves GET /slack/install and /slack/oauth_redirect, and its authorize
+      // reads each request's workspace token from the installation store.
+      ...(oauth
+        ? {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            stateSecret: oauth.stateSecret,
+            scopes: BOT_SCOPES,
+            installationStore: installationStore(deps.db, oauth.keyring, deps.clock),
+            installerOptions: {
+              directInstall: false,
+              renderHtmlForInstallPath: installPages.install,
+              stateStore: stateStore(oauth.stateSecret, deps.redis, deps.fairUse?.prefix ?? 'kept'),
+              callbackOptions: { success: installPages.success, failure: installPages.failure },
+              clientOptions: { slackApiUrl: slack.apiUrl, timeout: 10_000, retryConfig: { retries: 1 } },
+            },
+          }
+        : {}),
       signingSecret: slack.signingSecret ?? '',
       endpoints: '/slack/events',
       // Answer Slack as soon as a listener calls ack(); slow work continues after the response.
@@ -80,7 +107,7 @@ export function createBot(deps: BotDeps): Bot {
     });
   }
   const app = new App({
-    token: slack.botToken,
+    ...(oauth ? {} : { token: slack.botToken }),
     logger,
     // Without it Bolt resets the shared logger to INFO.
     logLevel: logger.getLevel(),
@@ -95,12 +122,35 @@ export function createBot(deps: BotDeps): Bot {
   });
   observer.install(app);
   const fairUse = installFairUse(app, deps);
-  registerListeners(app, deps);
-  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => {
-    await withRequestLogContext(args, () => handleError(args, app.client, logger));
+  // Every Slack call uses the token of the workspace it concerns.
+  const tokens = deps.tokens ?? (oauth ? installedTokens(deps.db, oauth.keyring) : singleToken(slack.botToken ?? ''));
+  const clients = new Map<string, WebClient>();
+  const clientForToken = (token: string) => {
+    let c = clients.get(token);
+    if (!c) clients.set(token, (c = new WebClient(token, { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() })));
+    return c;
+  };
+  const clientFor = async (workspaceId: string) => (oauth ? clientForToken((await tokens.tokenFor(workspaceId)) ?? '') : app.client);
+  registerListeners(app, { ...deps, tokens }, clientFor);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown; context?: { botToken?: string; teamId?: string } }) => {
+    const client = oauth && args.context?.botToken ? clientForToken(args.context.botToken) : app.client;
+    await deactivateOnRefusal(args);
+    await withRequestLogContext(args, () => handleError(args, client, logger));
     deps.onListenerError?.((args.error.original as Error | undefined) ?? args.error);
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
+
+  /** OAuth mode: a workspace whose token Slack refuses (from any call) is marked inactive, not retried forever. */
+  const deactivateOnRefusal = async (args: { error: Error & { original?: unknown }; context?: { teamId?: string } }) => {
+    const code = ((args.error.original ?? args.error) as { data?: { error?: string } }).data?.error;
+    const teamId = args.context?.teamId;
+    if (!oauth || !code || !TOKEN_GONE.has(code) || !teamId) return;
+    const gone = await deactivateWorkspace(deps.db, teamId, code, deps.clock.now()).catch((err: Error) => logger.error('marking a workspace inactive:', err));
+    if (!gone) return;
+    tokens.forget(gone.workspaceId);
+    if (deps.queues) for (const id of gone.digestIds) await removeDigestScheduler(deps.queues, id).catch(() => undefined);
+    logger.warn(`workspace ${teamId}: Slack refused its token (${code}); marked inactive until Kept is installed again`);
+  };
 
   let server: Server | undefined;
   const ops = opsRoutes({ metrics, logger, adminPassword: deps.adminPassword, queues: deps.queues ? [deps.queues.deliveries, deps.queues.ticks] : [] });
@@ -112,6 +162,7 @@ export function createBot(deps: BotDeps): Bot {
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok, checks }));
     });
+    if (receiver && oauth && req.method === 'GET' && (path === '/slack/install' || path === '/slack/oauth_redirect')) return receiver.requestListener(req, res);
     if (receiver && path === '/slack/events') {
       const ts = Number(req.headers['x-slack-request-timestamp']);
       if (Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
@@ -132,7 +183,7 @@ export function createBot(deps: BotDeps): Bot {
     metrics,
     async start(port) {
       if (inProcess) return 0;
-      await Promise.all([checkToken(app, logger), warmUp(deps)]);
+      await Promise.all([oauth ? undefined : checkToken(app, logger), warmUp(deps)]);
       server = createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);

@@ -33,7 +33,9 @@ export async function statusCommand(args: string[], db: Db, config: Config, cloc
     const report = await operatorStatus({
       db,
       now: clock.now(),
-      ...(config.slack.kind === 'none' ? {} : { checkToken: () => checkToken(config.slack.kind === 'none' ? '' : config.slack.botToken, config.SLACK_API_URL) }),
+      // One token to check in single-workspace mode; in OAuth mode each workspace has its own, and one
+      // Slack refuses marks its workspace inactive.
+      ...(config.slack.kind === 'http' || config.slack.kind === 'socket' ? { checkToken: () => checkToken(config.slack.kind === 'http' || config.slack.kind === 'socket' ? config.slack.botToken : '', config.SLACK_API_URL) } : {}),
       hasScheduler: async (id) => Boolean(await queues.ticks.getJobScheduler(digestSchedulerId(id))),
     });
     console.log(values.json ? JSON.stringify(report, null, 2) : statusText(report));

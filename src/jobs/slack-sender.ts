@@ -1,7 +1,7 @@
-// Posts ledger rows to Slack, once. Its own WebClient (bounded timeout, no automatic retries, a 429
-// is an answer) so background sending never slows the interactive side, and pacing shared by all
-// worker processes through Redis: each post takes a turn per channel (about one a second), under a
-// workspace ceiling.
+// Posts ledger rows to Slack, once. Its own WebClient per workspace, with that workspace's token
+// (bounded timeout, no automatic retries, a 429 is an answer, so a rate limit in one workspace never
+// delays another's posts, nor the interactive side), and pacing shared by all worker processes
+// through Redis: each post takes a turn per channel (about one a second), under a workspace ceiling.
 import { ErrorCode, WebClient, type FetchFunction } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -11,9 +11,13 @@ import type { Logger } from '../logger.js';
 import { claim, markFailed, markSent, markSkipped, markUncertain, release, setMessage } from '../services/ledger.js';
 import { composeDelivery, isPromptDelivery } from './compose.js';
 import { composeDigest } from './digest.job.js';
+import { deactivateWorkspace, singleToken, TOKEN_GONE, type TokenSource } from '../services/installations.js';
 
 export interface SenderOptions {
-  token: string;
+  /** Single-workspace mode: one token for every post. */
+  token?: string;
+  /** OAuth mode: each workspace's own token; a workspace whose token Slack refuses is marked inactive. */
+  tokens?: TokenSource;
   apiUrl: string;
   redis: Redis;
   /** Key prefix in Redis (the BullMQ prefix), so deployments and tests do not share pacing. */
@@ -33,7 +37,7 @@ export type SendOutcome = (
   | { kind: 'sent'; ts: string }
   | { kind: 'found'; ts: string } // an earlier attempt had landed
   | { kind: 'done' } // already sent, failed or skipped
-  | { kind: 'skipped'; reason: string } // nothing it carried was still true when its moment came
+  | { kind: 'skipped'; reason: string; inactive?: { digestIds: string[] } } // nothing it carried was still true when its moment came, or the workspace is gone
   | { kind: 'failed'; error: string } // Slack refused it for good
   | { kind: 'later'; delayMs: number; slot?: number } // not yet: working hours, the channel's turn, a rate limit
 ) & {
@@ -57,8 +61,13 @@ const MAYBE_LANDED = new Set(['internal_error', 'fatal_error', 'request_timeout'
 export class UncertainPost extends Error {}
 
 export class SlackSender {
-  readonly client: WebClient;
   private readonly ims = new Map<string, string>();
+  private readonly clients = new Map<string, WebClient>();
+  private readonly tokens: TokenSource;
+  /** OAuth mode: a refused token marks its workspace inactive (single-workspace mode: the operator fixes SLACK_BOT_TOKEN). */
+  private readonly deactivates: boolean;
+  /** The client of the delivery being sent (set per send). */
+  private client!: WebClient;
 
   constructor(
     private readonly db: Db,
@@ -66,21 +75,63 @@ export class SlackSender {
     private readonly logger: Logger,
     private readonly opts: SenderOptions,
   ) {
-    this.client = new WebClient(opts.token, {
-      slackApiUrl: opts.apiUrl,
-      timeout: opts.timeoutMs ?? 10_000,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logger,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    });
+    this.tokens = opts.tokens ?? singleToken(opts.token ?? '');
+    this.deactivates = Boolean(opts.tokens);
+  }
+
+  /** One client per workspace token: a 429 answered to one workspace concerns only its own calls. */
+  private clientFor(token: string): WebClient {
+    let c = this.clients.get(token);
+    if (!c) {
+      c = new WebClient(token, {
+        slackApiUrl: this.opts.apiUrl,
+        timeout: this.opts.timeoutMs ?? 10_000,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger: this.logger,
+        ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+      });
+      this.clients.set(token, c);
+    }
+    return c;
+  }
+
+  async send(deliveryId: string, slot?: number): Promise<SendOutcome> {
+    const row = await this.db.delivery.findUnique({ where: { id: deliveryId }, select: { workspaceId: true, status: true } });
+    if (!row || ['sent', 'failed', 'skipped'].includes(row.status)) return { kind: 'done' };
+    const token = await this.tokens.tokenFor(row.workspaceId);
+    if (!token) {
+      const reason = 'Kept is no longer installed in this workspace';
+      await markSkipped(this.db, deliveryId, reason);
+      return { kind: 'skipped', reason };
+    }
+    // Each call below uses this workspace's own client (the sender's methods read this.client).
+    const scoped = Object.create(this) as SlackSender;
+    scoped.client = this.clientFor(token);
+    try {
+      return await scoped.sendWith(deliveryId, slot);
+    } catch (err) {
+      const code = (err as { code?: string; data?: { error?: string } }).data?.error;
+      if (this.deactivates && code && TOKEN_GONE.has(code)) return this.tokenGone(row.workspaceId, deliveryId, code);
+      throw err;
+    }
+  }
+
+  /** Slack refused the workspace's token: mark it inactive (its pending deliveries skipped), never retried. */
+  private async tokenGone(workspaceId: string, deliveryId: string, code: string): Promise<SendOutcome> {
+    this.tokens.forget(workspaceId);
+    const ws = await this.db.workspace.findUnique({ where: { id: workspaceId }, select: { slackTeamId: true } });
+    const gone = ws ? await deactivateWorkspace(this.db, ws.slackTeamId, code, this.clock.now()) : null;
+    await markSkipped(this.db, deliveryId, `Slack refused the workspace's token (${code})`).catch(() => undefined);
+    this.logger.warn(`workspace ${ws?.slackTeamId ?? workspaceId}: Slack refused its token (${code}); marked inactive until Kept is installed again`);
+    return { kind: 'skipped', reason: `Slack refused the workspace's token (${code})`, inactive: { digestIds: gone?.digestIds ?? [] } };
   }
 
   /**
    * Posts the row if it is due and it is the channel's turn. `slot` is the turn this job was given
    * on an earlier attempt (Redis time, ms); without one it takes the next free turn and comes back then.
    */
-  async send(deliveryId: string, slot?: number): Promise<SendOutcome> {
+  private async sendWith(deliveryId: string, slot?: number): Promise<SendOutcome> {
     const now = this.clock.now();
     if (slot === undefined) {
       // First look: is it due, and when is its destination's turn (a channel, or a person's DM)?
@@ -177,6 +228,7 @@ export class SlackSender {
       }
       if (e.code === ErrorCode.PlatformError && !MAYBE_LANDED.has(e.data?.error ?? '')) {
         const code = e.data?.error ?? 'unknown_error';
+        if (this.deactivates && TOKEN_GONE.has(code)) throw err;
         if (PERMANENT.has(code)) {
           await markFailed(this.db, d.id, code);
           this.logger.warn(`delivery ${d.key} to ${channel} failed for good: ${code}`);
@@ -222,11 +274,12 @@ export class SlackSender {
   /** A DM goes to the person's IM channel (D…), so the post and any later lookup use the same id. */
   private async channelOf(destination: string): Promise<string> {
     if (!/^[UW]/.test(destination)) return destination;
-    const cached = this.ims.get(destination);
+    const key = `${this.client.token ?? ''}|${destination}`;
+    const cached = this.ims.get(key);
     if (cached) return cached;
     const res = await this.client.conversations.open({ users: destination });
     const id = res.channel?.id ?? destination;
-    this.ims.set(destination, id);
+    this.ims.set(key, id);
     return id;
   }
 

@@ -30,6 +30,8 @@ export const ACTIONS = {
 
 export const EVENTS = {
   appHomeOpened: 'app_home_opened',
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
 } as const;
 
 export const VIEWS = {

@@ -2,7 +2,7 @@
 // a health endpoint, and one error handler that tells the user what happened.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, type Receiver } from '@slack/bolt';
+import { App, ErrorCode, HTTPReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -133,6 +133,8 @@ export function createBot(deps: BotDeps): Bot {
   const clientFor = async (workspaceId: string) => (oauth ? clientForToken((await tokens.tokenFor(workspaceId)) ?? '') : app.client);
   registerListeners(app, { ...deps, tokens }, clientFor);
   const onError = async (args: { error: Error & { original?: unknown }; body?: unknown; context?: { botToken?: string; teamId?: string } }) => {
+    // No install for this workspace (uninstalled, or never installed): Kept answers nothing there.
+    if (oauth && (args.error as { code?: string }).code === ErrorCode.AuthorizationError) return void logger.debug('no install for this request:', args.error.message);
     const client = oauth && args.context?.botToken ? clientForToken(args.context.botToken) : app.client;
     await deactivateOnRefusal(args);
     await withRequestLogContext(args, () => handleError(args, client, logger));

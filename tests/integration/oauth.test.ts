@@ -1,0 +1,261 @@
+// OAuth mode (issue 17): the install flow over HTTP through Bolt's installer, tokens encrypted at
+// rest, each workspace's calls with its own token, uninstall and refused tokens, key rotation,
+// retention and purge. Real Postgres, Redis, Bolt HTTP receiver, signed requests, fake Slack.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FixedClock } from '../../src/clock.js';
+import { digestSchedulerId, upsertDigestScheduler } from '../../src/jobs/digest.job.js';
+import { SlackSender, type SendOutcome } from '../../src/jobs/slack-sender.js';
+import { createLogger } from '../../src/logger.js';
+import { findInstallation, installedTokens, purgeExpired, purgeWorkspace, rotateKey, saveInstallation } from '../../src/services/installations.js';
+import { keyring } from '../../src/services/secrets.js';
+import { ENCRYPTION_KEY, eventually, OAUTH, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
+import { sendEvent } from '../helpers/slack-requests.js';
+
+let kept: Kept;
+const TOKEN_A = 'xoxb-team-a-secret-token';
+const TOKEN_B = 'xoxb-team-b-secret-token';
+const logger = createLogger('warn', 'test');
+
+beforeAll(async () => {
+  kept = await startKept({ oauth: true, queuePrefix: `kept-test-${randomBytes(4).toString('hex')}` });
+});
+afterAll(async () => {
+  await kept?.queues?.ticks.obliterate({ force: true });
+  await kept?.close();
+});
+
+const unescape = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+
+/** What a browser does: open the install page, follow Add to Slack (Slack redirects back with a code). */
+async function openInstallPage() {
+  const res = await fetch(`${kept.baseUrl}/slack/install`);
+  const html = await res.text();
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const href = unescape(/href="([^"]+)"/.exec(html)?.[1] ?? '');
+  return { res, html, cookie, authorizeUrl: new URL(href) };
+}
+
+async function redirect(code: string, state: string, cookie: string) {
+  const res = await fetch(`${kept.baseUrl}/slack/oauth_redirect?code=${encodeURIComponent(code)}&state=${encodeURIComponent(state)}`, { headers: { cookie } });
+  return { status: res.status, html: await res.text() };
+}
+
+async function install(teamId: string, botToken: string, teamName = teamId) {
+  const { cookie, authorizeUrl } = await openInstallPage();
+  kept.slack.issueCode(`code-${teamId}-${botToken}`, { teamId, teamName, botToken, botUserId: `UBOT${teamId}` });
+  return redirect(`code-${teamId}-${botToken}`, authorizeUrl.searchParams.get('state')!, cookie);
+}
+
+async function rawInstallRows(): Promise<string> {
+  const client = new pg.Client({ connectionString: kept.dbUrl });
+  await client.connect();
+  try {
+    return JSON.stringify((await client.query('SELECT * FROM installations')).rows);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Sends a delivery as a worker would: waits for its channel's turn, then posts. */
+async function sendNow(sender: SlackSender, id: string): Promise<SendOutcome> {
+  let slot: number | undefined;
+  for (let i = 0; i < 20; i++) {
+    const out = await sender.send(id, slot);
+    if (out.kind !== 'later') return out;
+    slot = out.slot ?? slot;
+    await new Promise((r) => setTimeout(r, Math.min(out.delayMs, 1500)));
+  }
+  throw new Error('never sent');
+}
+
+function sender() {
+  return new SlackSender(kept.db, kept.clock, logger, { tokens: installedTokens(kept.db, keyring(ENCRYPTION_KEY)), apiUrl: kept.slack.apiUrl, redis: kept.redis, prefix: `kept-test-${randomBytes(4).toString('hex')}`, channelGapMs: 50 });
+}
+
+async function delivery(teamId: string, channel: string) {
+  const ws = await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: teamId } });
+  return kept.db.delivery.create({ data: { workspaceId: ws.id, key: `test:${randomBytes(4).toString('hex')}`, kind: 'test', destination: channel, message: { text: `hello ${teamId}` }, notBefore: new Date(0) } });
+}
+
+describe('the install flow', () => {
+  it('shows an Add to Slack page whose link carries the client id, the scopes and a signed state', async () => {
+    const { res, html, cookie, authorizeUrl } = await openInstallPage();
+    expect(res.status).toBe(200);
+    expect(html).toContain('Add to Slack');
+    expect(authorizeUrl.pathname).toBe('/oauth/v2/authorize');
+    expect(authorizeUrl.searchParams.get('client_id')).toBe(OAUTH.clientId);
+    expect(authorizeUrl.searchParams.get('scope')).toContain('chat:write');
+    expect(cookie).toContain(authorizeUrl.searchParams.get('state'));
+  });
+
+  it('completes on the redirect: the code is exchanged, the token stored encrypted, and the page says what next', async () => {
+    const done = await install('TAAAA', TOKEN_A, 'Acme Corp');
+    expect(done.status).toBe(200);
+    expect(done.html).toContain('Kept is installed');
+    expect(done.html).toContain('/invite @Kept');
+    expect(done.html).toContain('/kept help');
+    const exchange = kept.slack.calls.find((c) => c.method === 'oauth.v2.access')!;
+    expect(exchange.args).toMatchObject({ client_id: OAUTH.clientId, client_secret: OAUTH.clientSecret, code: `code-TAAAA-${TOKEN_A}` });
+    const row = await kept.db.installation.findUniqueOrThrow({ where: { installKey: 'TAAAA' } });
+    expect(row).toMatchObject({ teamId: 'TAAAA', teamName: 'Acme Corp', botUserId: 'UBOTTAAAA', installerUserId: 'U0001', isEnterpriseInstall: false });
+    expect(row.scopes).toContain('chat:write');
+    // Read as an attacker with the database would: no token, in any column.
+    const raw = await rawInstallRows();
+    expect(raw).toContain('TAAAA');
+    expect(raw).not.toContain('xoxb-');
+    expect(raw).not.toContain('team-a-secret');
+    expect((await findInstallation(kept.db, keyring(ENCRYPTION_KEY), { teamId: 'TAAAA' }))?.botToken).toBe(TOKEN_A);
+    expect(await kept.db.workspace.findUnique({ where: { slackTeamId: 'TAAAA' } })).toMatchObject({ name: 'Acme Corp', inactiveSince: null });
+  });
+
+  it('refuses a state it did not sign, one from another browser, and a replayed one; nothing is stored', async () => {
+    const { cookie, authorizeUrl } = await openInstallPage();
+    const state = authorizeUrl.searchParams.get('state')!;
+    kept.slack.issueCode('code-wrong', { teamId: 'TWRONG', botToken: 'xoxb-wrong' });
+    const forged = `${state.split('.')[0]}.${Buffer.from('not the mac').toString('base64url')}`;
+    const wrong = await redirect('code-wrong', forged, `slack-app-oauth-state=${forged}`);
+    expect(wrong.status).toBe(400);
+    expect(wrong.html).toContain('Start again');
+    expect((await redirect('code-wrong', state, 'slack-app-oauth-state=another-browser')).status).toBe(400);
+    // Used once, properly: then the same redirect again is a replay.
+    kept.slack.issueCode('code-once', { teamId: 'TONCE', botToken: 'xoxb-once' });
+    expect((await redirect('code-once', state, cookie)).status).toBe(200);
+    kept.slack.issueCode('code-replay', { teamId: 'TREPLAY', botToken: 'xoxb-replay' });
+    const replay = await redirect('code-replay', state, cookie);
+    expect(replay.status).toBe(400);
+    expect(replay.html).toContain('already used');
+    expect(await kept.db.installation.findMany({ where: { installKey: { in: ['TWRONG', 'TREPLAY'] } } })).toEqual([]);
+    expect(kept.slack.calls.filter((c) => c.method === 'oauth.v2.access' && ['code-wrong', 'code-replay'].includes(c.args.code))).toEqual([]);
+  });
+});
+
+describe('two workspaces side by side', () => {
+  beforeAll(async () => {
+    await install('TBBBB', TOKEN_B, 'Beta Inc');
+    kept.slack.setUser('UA1', { name: 'ana', tz: 'Europe/Berlin' });
+    kept.slack.setUser('UB1', { name: 'bo', tz: 'America/New_York' });
+  });
+
+  it("answers each workspace's commands with that workspace's token", async () => {
+    await kept.command({ team_id: 'TAAAA', user_id: 'UA1', command: '/commit', text: '' });
+    await kept.slack.waitFor('views.open', (a) => a.trigger_id !== undefined);
+    await kept.command({ team_id: 'TBBBB', user_id: 'UB1', command: '/commit', text: '' });
+    await eventually(() => kept.slack.callsTo('views.open').length >= 2);
+    const opens = kept.slack.calls.filter((c) => c.method === 'views.open');
+    expect(opens.map((c) => c.token).sort()).toEqual([TOKEN_A, TOKEN_B]);
+    // Profiles are read from the workspace each person is in.
+    const infos = kept.slack.calls.filter((c) => c.method === 'users.info');
+    expect(infos.find((c) => c.args.user === 'UA1')?.token).toBe(TOKEN_A);
+    expect(infos.find((c) => c.args.user === 'UB1')?.token).toBe(TOKEN_B);
+  });
+
+  it("posts each workspace's deliveries with its own token", async () => {
+    const s = sender();
+    const a = await delivery('TAAAA', 'CA1');
+    const b = await delivery('TBBBB', 'CB1');
+    expect((await sendNow(s, a.id)).kind).toBe('sent');
+    expect((await sendNow(s, b.id)).kind).toBe('sent');
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_A).map((m) => m.channel)).toEqual(['CA1']);
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel)).toEqual(['CB1']);
+  });
+});
+
+describe('uninstall and refused tokens', () => {
+  it('app_uninstalled deletes the token, skips what was waiting, removes the digests, and Kept answers nothing more there', async () => {
+    const ws = await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TAAAA' } });
+    const user = await kept.db.user.findFirstOrThrow({ where: { workspaceId: ws.id } });
+    const sub = await kept.db.digestSubscription.create({ data: { workspaceId: ws.id, channelId: 'CA1', weekday: 1, time: '09:00', timeZone: 'UTC', scope: 'all', createdById: user.id } });
+    await upsertDigestScheduler(kept.queues!, sub);
+    expect(await kept.queues!.ticks.getJobScheduler(digestSchedulerId(sub.id))).toBeTruthy();
+    const waitingA = await delivery('TAAAA', 'CA2');
+    const waitingB = await delivery('TBBBB', 'CB2');
+
+    const res = await sendEvent(kept.baseUrl, SIGNING_SECRET, { type: 'app_uninstalled' }, { teamId: 'TAAAA' });
+    expect(res.status).toBe(200);
+    await eventually(async () => (await kept.db.installation.count({ where: { installKey: 'TAAAA' } })) === 0);
+    await eventually(async () => (await kept.db.delivery.findUniqueOrThrow({ where: { id: waitingA.id } })).status === 'skipped');
+    expect((await kept.db.delivery.findUniqueOrThrow({ where: { id: waitingA.id } })).skipReason).toMatch(/no longer installed.*uninstalled/);
+    expect((await kept.db.delivery.findUniqueOrThrow({ where: { id: waitingB.id } })).status).toBe('pending');
+    await eventually(async () => !(await kept.queues!.ticks.getJobScheduler(digestSchedulerId(sub.id))));
+    expect(await kept.db.workspace.findUniqueOrThrow({ where: { id: ws.id } })).toMatchObject({ inactiveReason: 'uninstalled' });
+
+    // A command from there now: acknowledged by nobody's listener, no answer, no Slack call.
+    const before = kept.slack.calls.length;
+    const errorsBefore = kept.errors.length;
+    await kept.command({ team_id: 'TAAAA', user_id: 'UA1', command: '/kept', text: 'help' });
+    await expect(kept.lastResponse(400)).rejects.toThrow(/no response_url POST/);
+    expect(kept.slack.calls.length).toBe(before);
+    expect(kept.errors.length).toBe(errorsBefore);
+    // The other workspace is unaffected.
+    expect((await sendNow(sender(), waitingB.id)).kind).toBe('sent');
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel)).toContain('CB2');
+    // A delivery of the uninstalled workspace that a worker still held is skipped, not posted.
+    const straggler = await delivery('TAAAA', 'CA3');
+    expect(await sendNow(sender(), straggler.id)).toMatchObject({ kind: 'skipped' });
+    expect(kept.slack.callsTo('chat.postMessage').filter((m) => m.channel === 'CA3')).toEqual([]);
+  });
+
+  it('a reinstall within the retention period resumes the workspace', async () => {
+    const token = 'xoxb-team-a-second-install';
+    expect((await install('TAAAA', token, 'Acme Corp')).status).toBe(200);
+    expect(await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TAAAA' } })).toMatchObject({ inactiveSince: null, inactiveReason: null });
+    const d = await delivery('TAAAA', 'CA4');
+    expect((await sendNow(sender(), d.id)).kind).toBe('sent');
+    expect(kept.slack.callsWithToken('chat.postMessage', token).map((m) => m.channel)).toEqual(['CA4']);
+  });
+
+  it('a token Slack refuses (invalid_auth) marks its workspace inactive instead of retrying; the other goes on', async () => {
+    kept.slack.refuseToken(TOKEN_B, 'invalid_auth');
+    const s = sender();
+    const first = await delivery('TBBBB', 'CB3');
+    const second = await delivery('TBBBB', 'CB4');
+    const out = await sendNow(s, first.id);
+    expect(out).toMatchObject({ kind: 'skipped', reason: expect.stringContaining('invalid_auth') });
+    const ws = await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TBBBB' } });
+    expect(ws.inactiveReason).toBe('invalid_auth');
+    expect(ws.inactiveSince).not.toBeNull();
+    expect(await kept.db.installation.count({ where: { installKey: 'TBBBB' } })).toBe(0);
+    expect((await kept.db.delivery.findUniqueOrThrow({ where: { id: second.id } })).status).toBe('skipped');
+    const posts = kept.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.token === TOKEN_B && c.args.channel === 'CB3');
+    expect(posts).toHaveLength(1);
+    const a = await delivery('TAAAA', 'CA5');
+    expect((await sendNow(s, a.id)).kind).toBe('sent');
+  });
+});
+
+describe('keys and retention', () => {
+  it('rotate-key re-encrypts every row under the new key; the old key is needed only until then', async () => {
+    const oldKey = ENCRYPTION_KEY;
+    const newKey = Buffer.alloc(32, 9);
+    await saveInstallation(kept.db, keyring(oldKey), { teamId: 'TROT', isEnterpriseInstall: false, botUserId: 'UB', scopes: [], botToken: 'xoxb-rotate-me' }, kept.clock.now());
+    const both = keyring(newKey, oldKey);
+    // During the rotation both keys read.
+    expect((await findInstallation(kept.db, both, { teamId: 'TROT' }))?.botToken).toBe('xoxb-rotate-me');
+    const { rotated, unreadable } = await rotateKey(kept.db, both);
+    expect(rotated).toBeGreaterThanOrEqual(1);
+    expect(unreadable).toEqual([]);
+    expect(await kept.db.installation.count({ where: { keyId: { not: both.currentId } } })).toBe(0);
+    expect((await findInstallation(kept.db, keyring(newKey), { teamId: 'TROT' }))?.botToken).toBe('xoxb-rotate-me');
+    await expect(findInstallation(kept.db, keyring(oldKey), { teamId: 'TROT' })).rejects.toThrow(/neither KEPT_ENCRYPTION_KEY/);
+    expect(await rawInstallRows()).not.toContain('xoxb-');
+    expect((await rotateKey(kept.db, both)).rotated).toBe(0);
+  });
+
+  it('keeps an inactive workspace for the retention period, then the daily job deletes it; purge deletes at once', async () => {
+    const clock = new FixedClock('2027-01-01T00:00:00Z');
+    const gone = await kept.db.workspace.create({ data: { slackTeamId: 'TOLD', inactiveSince: clock.now(), inactiveReason: 'uninstalled' } });
+    const owner = await kept.db.user.create({ data: { workspaceId: gone.id, slackUserId: 'UOLD', displayName: 'old', timeZone: 'UTC' } });
+    await kept.db.account.create({ data: { workspaceId: gone.id, name: 'Old Co', normalizedName: 'old co', ownerId: owner.id } });
+    expect(await purgeExpired(kept.db, new Date('2027-01-30T00:00:00Z'), 30)).not.toContain('TOLD');
+    expect(await kept.db.workspace.findUnique({ where: { slackTeamId: 'TOLD' } })).not.toBeNull();
+    expect(await purgeExpired(kept.db, new Date('2027-02-01T00:00:00Z'), 30)).toEqual(['TOLD']);
+    expect(await kept.db.workspace.findUnique({ where: { slackTeamId: 'TOLD' } })).toBeNull();
+    expect(await kept.db.account.count({ where: { workspaceId: gone.id } })).toBe(0);
+
+    expect(await purgeWorkspace(kept.db, 'TAAAA')).toBe(true);
+    expect(await kept.db.workspace.findUnique({ where: { slackTeamId: 'TAAAA' } })).toBeNull();
+    expect(await kept.db.installation.count({ where: { installKey: 'TAAAA' } })).toBe(0);
+  });
+});

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,import,flood]
+// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,import,flood,match]
 // Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
 // bench/results.json.
 import { writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { benchDigest } from './digest.js';
 import { benchDelivery } from './delivery.js';
 import { benchImport } from './import.js';
 import { benchFlood } from './flood.js';
+import { benchMatch } from './match.js';
 import { machine, printTable, startMemorySampler, stopMemorySampler, type Row } from './common.js';
 
 const args = process.argv.slice(2);
@@ -25,6 +26,7 @@ const scenarios = [
   { name: 'digest', run: benchDigest },
   { name: 'import', run: benchImport },
   { name: 'flood', run: benchFlood },
+  { name: 'match', run: benchMatch },
 ] as const;
 
 async function main() {

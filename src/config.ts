@@ -33,12 +33,14 @@ const schema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgresql:// connection URL')
+    .refine((v) => URL.canParse(v), 'a valid URL such as postgresql://user:password@host:5432/kept (percent-encode special characters in the password)')
     .default('postgresql://postgres@127.0.0.1:5432/kept'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'a redis:// connection URL')
+    .refine((v) => URL.canParse(v), 'a valid URL such as redis://:password@host:6379 (percent-encode special characters in the password)')
     .default('redis://127.0.0.1:6379'),
-  PORT: z.coerce.number('a port number').int('a whole port number').min(0).max(65535).default(3000),
+  PORT: z.coerce.number('a port number').int('a whole port number').min(0, 'a port number from 0 to 65535').max(65535, 'a port number from 0 to 65535').default(3000),
   /** Which parts this process runs: bot (Slack listeners), worker (BullMQ), or both. */
   KEPT_ROLES: z
     .string()
@@ -47,7 +49,7 @@ const schema = z.object({
     .pipe(z.array(z.enum(['bot', 'worker'], 'a comma-separated list of bot and worker')).min(1)),
   /** Prefix for Kept's BullMQ keys in Redis, so several deployments (or tests) can share one Redis. */
   KEPT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, - and _').default('kept'),
-  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error'], 'one of debug, info, warn, error').default('info'),
   /** json (one JSON object a line) or pretty (readable); unset: pretty in a terminal, json otherwise. */
   LOG_FORMAT: optionalString.pipe(z.enum(['json', 'pretty'], 'json or pretty').optional()),
   /** Turns on the queue view at /admin/queues, behind HTTP basic auth with this password (user: admin). */
@@ -86,10 +88,12 @@ export class ConfigError extends Error {}
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
+    // The variable and what it should hold, never its value: tokens, secrets and connection URLs
+    // with passwords end up in terminals, CI logs and crash reports.
     const lines = parsed.error.issues.map((i) => {
       const name = String(i.path[0] ?? 'environment');
       const said = i.message.replace(/^Invalid input: /, '');
-      return `${name}: ${said.startsWith('expected') ? said : `expected ${said}`} (got ${JSON.stringify(env[name] ?? '')})`;
+      return `${name} must be ${said.replace(/^expected /, '')}`;
     });
     throw new ConfigError(`Kept cannot start, a setting is wrong:\n  ${lines.join('\n  ')}`);
   }
@@ -116,7 +120,30 @@ function slackMode(e: Env): SlackMode {
 }
 
 function missing(name: string, why: string): ConfigError {
-  return new ConfigError(`Kept cannot start, a setting is wrong:\n  ${name}: missing; ${why}`);
+  return new ConfigError(`Kept cannot start, a setting is wrong:\n  ${name} is missing: ${why}`);
+}
+
+/**
+ * `text` (an error being printed) without the secrets in `config`: the Slack tokens, the signing
+ * secret, and the passwords in the connection URLs. For errors that are not Kept's own messages
+ * (a driver's, a library's), which may quote what they were given.
+ */
+export function redactSecrets(text: string, config: Config | undefined): string {
+  const secrets = new Set<string>();
+  if (config) {
+    for (const v of [config.SLACK_BOT_TOKEN, config.SLACK_SIGNING_SECRET, config.SLACK_APP_TOKEN, config.KEPT_ADMIN_PASSWORD, config.SLACK_CLIENT_SECRET, config.SLACK_STATE_SECRET, config.KEPT_ENCRYPTION_KEY, config.KEPT_ENCRYPTION_KEY_OLD]) if (v) secrets.add(v);
+    for (const u of [config.DATABASE_URL, config.REDIS_URL]) {
+      const password = URL.canParse(u) ? new URL(u).password : '';
+      if (password) {
+        secrets.add(password);
+        secrets.add(decodeURIComponent(password));
+      }
+    }
+  }
+  let out = text;
+  for (const s of [...secrets].filter((s) => s.length >= 4).sort((a, b) => b.length - a.length)) out = out.split(s).join('***');
+  // Any other URL's password, too.
+  return out.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi, '$1***@');
 }
 
 function oauthMode(e: Env): SlackMode {
@@ -128,8 +155,8 @@ function oauthMode(e: Env): SlackMode {
     ['KEPT_ENCRYPTION_KEY', '32 random bytes (openssl rand -base64 32) that encrypt the stored tokens'],
   ];
   for (const [name, what] of need) if (!e[name]) throw missing(name, `OAuth mode (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET or SLACK_STATE_SECRET is set) needs ${what}`);
-  if (e.SLACK_BOT_TOKEN) throw new ConfigError('Kept cannot start, a setting is wrong:\n  SLACK_BOT_TOKEN: set together with SLACK_CLIENT_ID; choose one mode: a single workspace (SLACK_BOT_TOKEN) or installs through OAuth (SLACK_CLIENT_ID…)');
-  if (e.SLACK_APP_TOKEN) throw new ConfigError('Kept cannot start, a setting is wrong:\n  SLACK_APP_TOKEN: OAuth mode serves HTTP (the install pages need it); unset SLACK_APP_TOKEN');
+  if (e.SLACK_BOT_TOKEN) throw new ConfigError('Kept cannot start, a setting is wrong:\n  SLACK_BOT_TOKEN must be unset in OAuth mode (SLACK_CLIENT_ID is set): choose one mode: a single workspace (SLACK_BOT_TOKEN) or installs through OAuth (SLACK_CLIENT_ID…)');
+  if (e.SLACK_APP_TOKEN) throw new ConfigError('Kept cannot start, a setting is wrong:\n  SLACK_APP_TOKEN must be unset in OAuth mode: it serves HTTP (the install pages need it)');
   return {
     kind: 'oauth',
     clientId: e.SLACK_CLIENT_ID!,

@@ -1,17 +1,18 @@
 // Entry point: reads config, applies migrations, builds dependencies, starts the chosen roles,
 // and shuts down cleanly on SIGTERM / SIGINT.
 import { createServer } from 'node:http';
+import { inspect } from 'node:util';
 import { Redis } from 'ioredis';
 import { createBot, health } from './bot/app.js';
 import { runConsole } from './console/console.js';
 import { systemClock } from './clock.js';
-import { ConfigError, configKeyring, loadConfig, slackTokens, type Config } from './config.js';
+import { ConfigError, configKeyring, loadConfig, redactSecrets, slackTokens, type Config } from './config.js';
 import { createDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { openQueues } from './jobs/queues.js';
 import { SlackSender } from './jobs/slack-sender.js';
 import { startWorkers } from './jobs/worker.js';
-import { createLogger } from './logger.js';
+import { createLogger, scrubSecrets } from './logger.js';
 import { opsRoutes } from './ops/http.js';
 import { Metrics } from './ops/metrics.js';
 
@@ -101,13 +102,17 @@ async function main(config: Config): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
+let config: Config | undefined;
 try {
-  await main(loadConfig());
+  config = loadConfig();
+  await main(config);
 } catch (err) {
   if (err instanceof ConfigError) {
+    // Names the variable and what it should hold, never its value.
     console.error(err.message);
   } else {
-    console.error('Kept could not start:', err);
+    // This process's own secrets by value, then anything shaped like a token or a URL password.
+    console.error('Kept could not start:', scrubSecrets(redactSecrets(inspect(err), config)));
   }
   process.exit(1);
 }

@@ -2,7 +2,8 @@
 // a health endpoint, and one error handler that tells the user what happened.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, ErrorCode, HTTPReceiver, type Receiver } from '@slack/bolt';
+import { parse as parseQuery } from 'node:querystring';
+import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Authorize, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -12,6 +13,7 @@ import type { Queues } from '../jobs/queues.js';
 import { registerListeners } from './listeners/index.js';
 import { handleError } from './errors.js';
 import { installFairUse, type FairUse, type FairUseOptions } from './fair-use.js';
+import { installGuard } from './guard.js';
 import { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/http.js';
 import { requestObserver, withRequestLogContext } from './observe.js';
@@ -120,8 +122,12 @@ export function createBot(deps: BotDeps): Bot {
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
+  // Single-workspace mode; in OAuth mode Bolt's installer authorizes each request with its workspace's install.
+  if (!oauth) cacheBotIdentity(app, slack.botToken ?? '');
   observer.install(app);
   const fairUse = installFairUse(app, deps);
+  // Outermost: whatever a request holds, it is acknowledged (src/bot/guard.ts).
+  installGuard(app, logger);
   // Every Slack call uses the token of the workspace it concerns.
   const tokens = deps.tokens ?? (oauth ? installedTokens(deps.db, oauth.keyring) : singleToken(slack.botToken ?? ''));
   const clients = new Map<string, WebClient>();
@@ -157,26 +163,76 @@ export function createBot(deps: BotDeps): Bot {
   let server: Server | undefined;
   const ops = opsRoutes({ metrics, logger, adminPassword: deps.adminPassword, queues: deps.queues ? [deps.queues.deliveries, deps.queues.ticks] : [] });
 
+  /** Slack's requests: signed POSTs only; a body Bolt could not handle is refused here, never thrown. */
+  const slackEvents = async (req: IncomingMessage, res: ServerResponse, r: HTTPReceiver) => {
+    if (req.method !== 'POST') return answer(res, 405, { allow: 'POST' }, req);
+    observer.track(req, res);
+    const ts = Number(req.headers['x-slack-request-timestamp']);
+    if (Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
+      logger.warn('refused a request signed more than five minutes in the future');
+      return answer(res, 401, {}, req);
+    }
+    let raw: string;
+    try {
+      // Bolt reads the body again from the buffered request (rawBody) instead of the stream.
+      raw = (await HTTPModuleFunctions.bufferIncomingMessage(req, HTTPModuleFunctions.defaultBodyLimit)).rawBody.toString();
+    } catch (err) {
+      const tooLarge = (err as { statusCode?: number }).statusCode === 413;
+      logger.warn(tooLarge ? 'refused a request larger than Bolt takes' : `could not read a request: ${(err as Error).message}`);
+      return answer(res, tooLarge ? 413 : 400, {});
+    }
+    // Bolt 5.1 reads `body.ssl_check` from whatever the JSON held, and a `null` (a form's
+    // `payload=null`, or a JSON body `null`) throws outside its error handling and ends the process.
+    if (!isObjectBody(raw, req.headers['content-type'])) {
+      const signed = isValidSlackRequest({
+        signingSecret: slack.signingSecret ?? '',
+        body: raw,
+        headers: { 'x-slack-signature': String(req.headers['x-slack-signature'] ?? ''), 'x-slack-request-timestamp': ts },
+      });
+      if (signed) logger.warn('refused a signed request whose body is not a JSON object');
+      return answer(res, signed ? 400 : 401, {});
+    }
+    try {
+      r.requestListener(req, res);
+    } catch (err) {
+      // Bolt's own server has this guard: a request it does not route is deferred to the caller.
+      logger.warn('Bolt did not take a request:', (err as Error).message);
+      answer(res, 404, {});
+    }
+  };
+
+  // An exception thrown from a request listener would end the process: none leaves this one.
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      route(req, res);
+    } catch (err) {
+      logger.error('a request failed before it was routed:', err);
+      answer(res, 500, {}, req);
+    }
+  };
+
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
     if (ops(req, res)) return;
-    if (req.method === 'GET' && path === '/healthz') return void health(deps).then(({ ok, checks }) => {
-      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ ok, checks }));
-    });
-    if (receiver && oauth && req.method === 'GET' && (path === '/slack/install' || path === '/slack/oauth_redirect')) return receiver.requestListener(req, res);
-    if (receiver && path === '/slack/events') {
-      const ts = Number(req.headers['x-slack-request-timestamp']);
-      if (Number.isFinite(ts) && ts - Date.now() / 1000 > MAX_CLOCK_SKEW_S) {
-        logger.warn('refused a request signed more than five minutes in the future');
-        res.writeHead(401);
-        return void res.end();
-      }
-      observer.track(req, res);
+    if (path === '/healthz') {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, { allow: 'GET, HEAD' }, req);
+      return void health(deps).then(({ ok, checks }) => {
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ ok, checks }));
+      });
+    }
+    // OAuth mode: Bolt's installer serves the install page and completes the install on the redirect.
+    if (receiver && oauth && (path === '/slack/install' || path === '/slack/oauth_redirect')) {
+      if (req.method !== 'GET') return answer(res, 405, { allow: 'GET' }, req);
       return receiver.requestListener(req, res);
     }
-    res.writeHead(404);
-    res.end();
+    if (receiver && path === '/slack/events') {
+      return void slackEvents(req, res, receiver).catch((err) => {
+        logger.error('a request to /slack/events failed before Bolt took it:', err);
+        if (!res.headersSent) answer(res, 500, {});
+      });
+    }
+    answer(res, 404, {}, req);
   };
 
   return {
@@ -270,4 +326,52 @@ export async function health(deps: Pick<BotDeps, 'db' | 'redis'>): Promise<{ ok:
     redis: redis.status === 'fulfilled' ? 'ok' : String(redis.reason?.message ?? redis.reason),
   };
   return { ok: checks.postgres === 'ok' && checks.redis === 'ok', checks };
+}
+
+/** Ends a response with no body; a request body nobody will read is discarded. */
+function answer(res: ServerResponse, status: number, headers: Record<string, string>, req?: IncomingMessage): void {
+  req?.resume();
+  if (res.headersSent) return void res.end();
+  res.writeHead(status, headers);
+  res.end();
+}
+
+/** Whether a request body is a JSON object where Bolt will look for one (a form's `payload`, else the whole body). */
+export function isObjectBody(raw: string, contentType: string | undefined): boolean {
+  // As Bolt parses it (HTTPModuleFunctions.parseHTTPRequestBody).
+  let json: string = raw;
+  if (contentType === 'application/x-www-form-urlencoded') {
+    const { payload } = parseQuery(raw);
+    // A form without one payload (a slash command, ssl_check) is an object of its fields.
+    if (typeof payload !== 'string') return true;
+    json = payload;
+  }
+  try {
+    const value: unknown = JSON.parse(json);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    // Bolt answers 400 to a body that is not JSON, after checking the signature (401 first).
+    return true;
+  }
+}
+
+/**
+ * Bolt 5.1, with tokenVerificationEnabled off (see createBot), calls auth.test before every request
+ * it processes (its cache is overwritten on each call): a Web API call ahead of each
+ * acknowledgement, and under load a 429 from Slack refuses the request. Kept asks once, and asks
+ * again only after a failure.
+ */
+function cacheBotIdentity(app: App, botToken: string): void {
+  let identity: Promise<{ botId?: string; botUserId?: string }> | undefined;
+  const authorize: Authorize<boolean> = async ({ isEnterpriseInstall }) => {
+    identity ??= app.client.auth.test({ token: botToken }).then(
+      (r) => ({ ...(r.bot_id ? { botId: r.bot_id } : {}), ...(r.user_id ? { botUserId: r.user_id } : {}) }),
+      (err: unknown) => {
+        identity = undefined;
+        throw err;
+      },
+    );
+    return { isEnterpriseInstall, botToken, ...(await identity) };
+  };
+  (app as unknown as { authorize: Authorize<boolean> }).authorize = authorize;
 }

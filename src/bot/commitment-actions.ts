@@ -6,6 +6,7 @@ import { UserError } from '../services/errors.js';
 import { commitmentPolicy } from '../services/permissions.js';
 import type { ListenerDeps } from './listeners/deps.js';
 import type { Actor } from './people.js';
+import { isKeptId, isSlackChannelId, messageTs } from '../messages/slack-values.js';
 import { commitmentActions, commitmentMessage } from '../messages/commitment.js';
 import type { ActionMeta } from '../messages/commitment-modals.js';
 import { type Mrkdwn, context, message } from '../messages/format.js';
@@ -27,6 +28,8 @@ export async function actorOf(deps: ListenerDeps, body: Pick<ClickBody, 'team' |
  * (with an answer that says who may), before anything changes.
  */
 export async function commitmentFor(deps: ListenerDeps, actor: Actor, commitmentId: string): Promise<CommitmentFull> {
+  // Not an id Kept ever wrote into a button: the same answer as a commitment that was deleted.
+  if (!isKeptId(commitmentId)) throw new UserError('That commitment no longer exists.');
   const c = await getCommitment(deps.db, commitmentId);
   if (!c || c.workspaceId !== actor.workspace.id) throw new UserError('That commitment no longer exists.');
   await deps.directory.authorize(actor, commitmentPolicy(c));
@@ -35,9 +38,9 @@ export async function commitmentFor(deps: ListenerDeps, actor: Actor, commitment
 
 /** The clicked message, if the click came from one (not from a modal or the App Home). */
 export function messageRefOf(body: ClickBody): ActionMeta['message'] {
-  if (!body.channel?.id || !body.message?.ts) return null;
-  const items = (body.message.blocks ?? []).filter((b) => String((b as { block_id?: string }).block_id ?? '').startsWith('commitment:'));
-  return { channel: body.channel.id, ts: body.message.ts, multi: items.length > 1 };
+  if (!isSlackChannelId(body.channel?.id) || !messageTs.safeParse(body.message?.ts).success) return null;
+  const items = (body.message!.blocks ?? []).filter((b) => String((b as { block_id?: string }).block_id ?? '').startsWith('commitment:'));
+  return { channel: body.channel!.id, ts: body.message!.ts, multi: items.length > 1 };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Logger } from '../logger.js';
 import { UserError } from '../services/errors.js';
 import { NotAllowed } from '../services/permissions.js';
+import { ackIfPending } from './guard.js';
 import { replyPrivately, replyTargetOf } from './reply.js';
 import { note } from '../messages/format.js';
 import { refusalMessage } from '../messages/permissions.js';
@@ -14,6 +15,8 @@ export async function handleError(
   logger: Logger,
 ): Promise<void> {
   const original = args.error.original ?? args.error;
+  // Acknowledged first (if the listener had not yet), then answered: Slack waits only 3 s.
+  await ackIfPending(args.body).catch(() => {});
   const userFacing = original instanceof UserError;
   if (!userFacing) logger.error('listener failed:', original);
   const target = replyTargetOf(args.body);

@@ -15,6 +15,7 @@ import { POOL_SIZE } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { ACTIONS, COMMANDS } from '../messages/ids.js';
 import { note } from '../messages/format.js';
+import { firstInputBlock } from './guard.js';
 import { replyPrivately, replyTargetOf } from './reply.js';
 
 export interface FairUseOptions {
@@ -313,12 +314,6 @@ export class FairUse {
 }
 
 const personKey = (teamId: string, userId: string) => `${teamId}:${userId}`;
-
-function firstInputBlock(body: unknown): string | undefined {
-  const blocks = obj(obj(body).view).blocks;
-  if (!Array.isArray(blocks)) return undefined;
-  return blocks.map(obj).find((b) => b.type === 'input' && str(b.block_id))?.block_id as string | undefined;
-}
 
 /** What the person is told: which limit, that nothing was saved, and when to try again. */
 export function slowDown(r: Refusal, o: FairUseOptions, form = false): string {

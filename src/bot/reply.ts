@@ -1,6 +1,8 @@
 // Telling one person something privately, from whichever kind of request we are handling.
 import type { WebClient } from '@slack/web-api';
+import { z } from 'zod';
 import type { Message } from '../messages/format.js';
+import { readJson, slackChannelId } from '../messages/slack-values.js';
 
 /** The parts of a Slack request body that say where the person is. */
 export interface ReplyTarget {
@@ -47,12 +49,6 @@ export function replyTargetOf(body: unknown): ReplyTarget | null {
   const userId = b.user_id ?? b.user?.id;
   if (!userId) return null;
   let channelId = b.channel_id ?? b.channel?.id ?? null;
-  if (!channelId && b.view?.private_metadata) {
-    try {
-      channelId = (JSON.parse(b.view.private_metadata) as { channelId?: string }).channelId ?? null;
-    } catch {
-      channelId = null;
-    }
-  }
+  if (!channelId && b.view?.private_metadata) channelId = readJson(b.view.private_metadata, z.object({ channelId: slackChannelId }))?.channelId ?? null;
   return { userId, channelId, responseUrl: b.response_url ?? null };
 }

@@ -18,7 +18,8 @@ import { isValidTimeZone } from '../services/time.js';
 import { LocalSlack, type ConsoleUser, type Posted } from './local-slack.js';
 import { render, type Choice } from './render.js';
 
-const TEAM = 'T_CONSOLE';
+// Ids in Slack's own shapes (src/messages/slack-values.ts): letters and digits after the prefix.
+const TEAM = 'TCONSOLE';
 
 /** Real time plus an offset that `:clock +3d` moves forward and `:clock 2027-03-12 16:00` sets. */
 class ConsoleClock implements Clock {
@@ -84,9 +85,9 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
   const prefix = `${config.KEPT_QUEUE_PREFIX}-console`;
 
   const systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  let me: ConsoleUser = { id: 'U_YOU', name: 'you', tz: isValidTimeZone(systemZone) ? systemZone : 'UTC', owner: true };
-  let channel = { id: 'C_GENERAL', name: 'general' };
-  const names = new Map<string, string>([['U_YOU', 'you'], ['C_GENERAL', 'general'], ['U_KEPT', 'Kept']]);
+  let me: ConsoleUser = { id: 'UCYOU', name: 'you', tz: isValidTimeZone(systemZone) ? systemZone : 'UTC', owner: true };
+  let channel = { id: 'CCGENERAL', name: 'general' };
+  const names = new Map<string, string>([['UCYOU', 'you'], ['CCGENERAL', 'general'], ['UCKEPT', 'Kept']]);
   const nameOf = (id: string) => names.get(id) ?? names.get(id.replace(/^D/, '')) ?? id;
   const shown = new Map<number, Shown>();
   let nextChoice = 1;
@@ -134,7 +135,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
       .replace(/(^|\s)@([a-z0-9._-]+)/gi, (_, pre: string, n: string) => `${pre}<@${person(n).id}|${n}>`)
       .replace(/(^|\s)#([a-z0-9._-]+)/gi, (_, pre: string, n: string) => `${pre}<#${room(n).id}|${n}>`);
   const person = (n: string, tz?: string) => {
-    const id = `U_${n.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    const id = `UC${n.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
     const u = local.users.get(id) ?? { id, name: n.toLowerCase(), tz: me.tz };
     if (tz) u.tz = tz;
     local.users.set(id, u);
@@ -142,7 +143,7 @@ export async function runConsole(config: Config, io: { input: Readable; output: 
     return u;
   };
   const room = (n: string) => {
-    const id = `C_${n.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+    const id = `CC${n.toUpperCase().replace(/[^A-Z0-9]/g, '')}`;
     names.set(id, n.toLowerCase());
     return { id, name: n.toLowerCase() };
   };

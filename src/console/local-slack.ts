@@ -77,7 +77,7 @@ export class LocalSlack {
     const channel = String(args.channel ?? '');
     switch (method) {
       case 'auth.test':
-        return { ok: true, team_id: 'T_CONSOLE', user_id: 'U_KEPT', bot_id: 'B_KEPT', team: 'Console', user: 'kept' };
+        return { ok: true, team_id: 'TCONSOLE', user_id: 'UCKEPT', bot_id: 'B_KEPT', team: 'Console', user: 'kept' };
       case 'users.info': {
         const u = this.users.get(String(args.user));
         if (!u) return { ok: false, error: 'user_not_found' };

@@ -8,6 +8,7 @@ import { COMMITMENT_LIMITS, validateCommitment } from '../services/commitments.j
 import { COMMIT_BLOCKS as B, ACTIONS, VIEWS } from './ids.js';
 import { LIMITS, context, joinMd, md, modal, truncate } from './format.js';
 import type { StateValues } from './format.js';
+import { isKeptId, isSlackUserId, slackChannelId, timeZone } from './slack-values.js';
 
 export interface CommitPrefill {
   account?: { id: string; name: string };
@@ -23,7 +24,7 @@ export interface CommitPrefill {
   problems?: string[];
 }
 
-export const commitModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string() });
+export const commitModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone });
 export type CommitModalMeta = z.infer<typeof commitModalMeta>;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });
@@ -137,7 +138,9 @@ export function readCommitModal(values: StateValues, meta: CommitModalMeta, now:
   const field = (block: string) => values[block]?.[block === B.account ? ACTIONS.accountSelect : 'value'];
   const errors: Record<string, string> = {};
 
-  const accountId = field(B.account)?.selected_option?.value ?? null;
+  const picked = field(B.account)?.selected_option?.value ?? null;
+  // An option value is an account id Kept listed; anything else is treated as no choice.
+  const accountId = picked !== null && isKeptId(picked) ? picked : null;
   const newAccountName = field(B.newAccount)?.value?.trim() || null;
   if (!accountId && !newAccountName) errors[B.account] = 'Pick an account, or type a new account name below.';
   if (accountId && newAccountName) errors[B.newAccount] = 'Pick an existing account or type a new one, not both.';
@@ -147,6 +150,7 @@ export function readCommitModal(values: StateValues, meta: CommitModalMeta, now:
   const notes = field(B.notes)?.value?.trim() || null;
   const ownerSlackId = field(B.owner)?.selected_user ?? '';
   if (!ownerSlackId) errors[B.owner] = 'Choose who owns this.';
+  else if (!isSlackUserId(ownerSlackId)) errors[B.owner] = 'Choose a person from the list as the owner (not a channel or a group).';
   const direction = field(B.direction)?.selected_option?.value === 'theirs' ? 'theirs' : 'ours';
 
   const date = field(B.dueDate)?.selected_date;

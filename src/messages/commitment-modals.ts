@@ -4,10 +4,11 @@ import { z } from 'zod';
 import { COMMITMENT_LIMITS, reference, type CommitmentFull } from '../services/commitments.js';
 import { VIEWS } from './ids.js';
 import { context, md, mention, modal } from './format.js';
+import { keptId, messageTs, slackChannelId, timeZone } from './slack-values.js';
 
 /** Where the clicked message is, so the submission can update it in place. */
-export const messageRef = z.object({ channel: z.string(), ts: z.string(), multi: z.boolean() }).nullable();
-export const actionMeta = z.object({ commitmentId: z.string(), timeZone: z.string(), message: messageRef.default(null) });
+export const messageRef = z.object({ channel: slackChannelId, ts: messageTs, multi: z.boolean() }).nullable();
+export const actionMeta = z.object({ commitmentId: keptId, timeZone, message: messageRef.default(null) });
 export type ActionMeta = z.infer<typeof actionMeta>;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text });

@@ -5,16 +5,17 @@ import { z } from 'zod';
 import type { ContactRole } from '../../generated/prisma/client.js';
 import { CONTACT_NAME_MAX, ROLE_LABEL } from '../services/contacts.js';
 import { ACTIONS, CONTACT_BLOCKS as B, VIEWS } from './ids.js';
+import { keptId, messageTs, slackChannelId, timeZone } from './slack-values.js';
 import { LIMITS, button, context, md, modal, truncate, type StateValues } from './format.js';
 
 /** What the button carries: the touch and the name as it was typed. */
-export const addContactValue = z.object({ touchId: z.string(), name: z.string() });
+export const addContactValue = z.object({ touchId: keptId, name: z.string().min(1).max(CONTACT_NAME_MAX) });
 export type AddContactValue = z.infer<typeof addContactValue>;
 
 /** The form's private metadata: the touch, the typed name, and the confirmation to update afterwards. */
 export const addContactMeta = addContactValue.extend({
-  timeZone: z.string(),
-  message: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+  timeZone,
+  message: z.object({ channel: slackChannelId, ts: messageTs }).nullable(),
 });
 export type AddContactMeta = z.infer<typeof addContactMeta>;
 

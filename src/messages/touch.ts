@@ -9,6 +9,7 @@ import { ACTIONS, TOUCH_BLOCKS as B, VIEWS } from './ids.js';
 import { LIMITS, type Message, type Mrkdwn, context, joinMd, md, mention, message, modal, section, slackDate, slackDay, truncate } from './format.js';
 import { addContactButton } from './contact-modal.js';
 import type { StateValues } from './format.js';
+import { isKeptId, isSlackUserId, keptId, slackChannelId, timeZone } from './slack-values.js';
 
 export const KIND_LABEL: Record<TouchKind, string> = {
   call: 'Call',
@@ -73,7 +74,7 @@ export function touchConfirmation(t: TouchFull, account: { name: string; cadence
 
 // ---- modal ---------------------------------------------------------------------------------
 
-export const touchModalMeta = z.object({ channelId: z.string().nullable(), timeZone: z.string(), accountId: z.string().nullable() });
+export const touchModalMeta = z.object({ channelId: slackChannelId.nullable(), timeZone, accountId: keptId.nullable() });
 export type TouchModalMeta = z.infer<typeof touchModalMeta>;
 
 export interface TouchPrefill {
@@ -208,7 +209,8 @@ export interface TouchModalInput {
 export function readTouchModal(values: StateValues, meta: TouchModalMeta, now: Date): { ok: true; input: TouchModalInput } | { ok: false; errors: Record<string, string> } {
   const field = (block: string) => values[block]?.[block === B.account ? ACTIONS.accountSelect : 'value'];
   const errors: Record<string, string> = {};
-  const accountId = field(B.account)?.selected_option?.value ?? '';
+  const picked = field(B.account)?.selected_option?.value ?? '';
+  const accountId = isKeptId(picked) ? picked : '';
   if (!accountId) errors[B.account] = 'Pick the account.';
   const kind = field(B.kind)?.selected_option?.value as TouchKind | undefined;
   if (!kind || !KINDS.includes(kind)) errors[B.kind] = 'Pick what kind of touch it was.';
@@ -231,6 +233,8 @@ export function readTouchModal(values: StateValues, meta: TouchModalMeta, now: D
   if (others.some((o) => o.length > 80)) errors[B.others] = 'Each name can be at most 80 characters.';
   // Typed text never becomes a mention or a link: colleagues are picked below, not typed as <@U…>.
   if (others.some((o) => /[<>]/.test(o))) errors[B.others] = 'Write names as plain text (no < or >); pick colleagues under “Colleagues who took part”.';
+  const colleagues = field(B.colleagues)?.selected_users ?? [];
+  if (!colleagues.every(isSlackUserId)) errors[B.colleagues] = 'Pick colleagues from the list (people, not channels or groups).';
   if (Object.keys(errors).length) return { ok: false, errors };
   return {
     ok: true,
@@ -238,10 +242,10 @@ export function readTouchModal(values: StateValues, meta: TouchModalMeta, now: D
       accountId,
       kind: kind!,
       occurredAt: at,
-      contactIds: (field(B.contacts)?.selected_options ?? []).map((o) => o.value),
+      contactIds: (field(B.contacts)?.selected_options ?? []).map((o) => o.value).filter(isKeptId),
       others,
       newContactNames: (field(B.newContacts)?.selected_options ?? []).map((o) => o.value),
-      colleagues: field(B.colleagues)?.selected_users ?? [],
+      colleagues,
       summary,
       sentiment: (field(B.sentiment)?.selected_option?.value as Sentiment | undefined) ?? 'neutral',
     },

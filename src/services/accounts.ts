@@ -5,7 +5,7 @@ import type { Account, Tier } from '../../generated/prisma/client.js';
 import { inTransaction, recordAudit, type AuditValues, type ChangedBy } from './audit.js';
 import { refreshCadence } from './cadence.js';
 import { UserError, isUniqueViolation } from './errors.js';
-import { closest, normalizeName } from './match.js';
+import { closestAccounts, NAME_QUERY_MAX, normalizeName } from './match.js';
 
 export const ACCOUNT_NAME_MAX = 80;
 
@@ -29,7 +29,8 @@ export function validateAccountName(name: string): string {
  * ("acme" finds "Acme Corp" when nothing else starts with "acme").
  */
 export async function findAccount(db: DbOrTx, workspaceId: string, query: string): Promise<AccountLookup> {
-  const q = normalizeName(query);
+  // Names have at most ACCOUNT_NAME_MAX characters: a longer query is cut before it costs anything.
+  const q = normalizeName(query.slice(0, NAME_QUERY_MAX));
   const exact = await db.account.findMany({
     where: { workspaceId, archived: false, OR: [{ normalizedName: q }, { aliases: { has: q } }] },
     take: 5,
@@ -45,12 +46,7 @@ export async function findAccount(db: DbOrTx, workspaceId: string, query: string
   if (prefixed.length === 1) return { kind: 'found', account: prefixed[0]! };
   if (prefixed.length > 1) return { kind: 'ambiguous', query, candidates: prefixed };
 
-  const all = await db.account.findMany({
-    where: { workspaceId, archived: false },
-    select: { id: true, name: true, aliases: true },
-    take: 5000,
-  });
-  const near = closest(query, all, (a) => [a.name, ...a.aliases]);
+  const near = await closestAccounts(db, workspaceId, query);
   const suggestions = near.length
     ? await db.account.findMany({ where: { id: { in: near.map((a) => a.id) } } })
     : [];
@@ -71,6 +67,7 @@ export function describeMiss(miss: Exclude<AccountLookup, { kind: 'found' }>): s
     return `“${miss.query}” matches several accounts: ${names(miss.candidates)}. Write more of the name.`;
   }
   const hint = miss.suggestions.length ? ` Did you mean ${names(miss.suggestions)}?` : '';
+  if (miss.query.length > ACCOUNT_NAME_MAX) return `There is no account called “${miss.query.slice(0, ACCOUNT_NAME_MAX)}…” (an account name has at most ${ACCOUNT_NAME_MAX} characters).${hint}`;
   return `There is no account called “${miss.query}”.${hint} Create it with \`/kept account add ${miss.query}\`.`;
 }
 

@@ -237,8 +237,10 @@ function firstString(args: string): string | undefined {
 /** Field names from `[a, b(sort: Desc)], name: "x"` or `fields: [a, b]`. */
 function fieldList(args: string): string[] {
   const list = /\[([^\]]*)\]/.exec(args)?.[1] ?? '';
-  return list
-    .replace(/\([^)]*\)/g, '')
+  // Arguments may nest: normalizedName(ops: raw("gin_trgm_ops")).
+  let bare = list;
+  for (let prev = ''; prev !== bare; ) [prev, bare] = [bare, bare.replace(/\([^()]*\)/g, '')];
+  return bare
     .split(',')
     .map((f) => f.trim())
     .filter(Boolean);

@@ -4,6 +4,9 @@ import { alreadyChanged, commitmentDoneMessage, commitmentList, commitmentMessag
 import { LIMITS } from '../../src/messages/format.js';
 import type { CommitmentFull } from '../../src/services/commitments.js';
 
+/** An account id as Kept writes it into the picker (a uuid). */
+const ACC_1 = '3f0c9a52-5b7e-4c1d-9f3a-2d6e8b1a4c70';
+
 const now = new Date('2026-11-23T14:00:00Z');
 
 function commitment(over: Partial<CommitmentFull> = {}): CommitmentFull {
@@ -72,11 +75,11 @@ describe('commitment list', () => {
 describe('commit modal', () => {
   const meta = { channelId: 'C1', timeZone: 'Europe/Berlin' };
   const state = (over: Record<string, unknown> = {}) => ({
-    account: { account_select: { selected_option: { value: 'acc-1' } } },
+    account: { account_select: { selected_option: { value: ACC_1 } } },
     new_account: { value: { value: null } },
     title: { value: { value: 'Send pricing' } },
     direction: { value: { selected_option: { value: 'theirs' } } },
-    owner: { value: { selected_user: 'U1' } },
+    owner: { value: { selected_user: 'U0001' } },
     due_date: { value: { selected_date: '2026-11-30' } },
     due_time: { value: { selected_time: null } },
     notes: { value: { value: null } },
@@ -97,7 +100,7 @@ describe('commit modal', () => {
     const r = readCommitModal(state(), meta, now);
     expect(r).toEqual({
       ok: true,
-      input: { accountId: 'acc-1', newAccountName: null, title: 'Send pricing', ownerSlackId: 'U1', direction: 'theirs', dueAt: new Date('2026-11-30T17:00:00Z'), notes: null },
+      input: { accountId: ACC_1, newAccountName: null, title: 'Send pricing', ownerSlackId: 'U0001', direction: 'theirs', dueAt: new Date('2026-11-30T17:00:00Z'), notes: null },
     });
   });
 

@@ -263,6 +263,7 @@ const NOT_BUILDERS = new Set([
   'commit-modal.readCommitModal', 'touch.readTouchModal', 'reschedule-modal.readRescheduleModal',
   'home.readHomePages', 'home.homeLimits', 'home.parseShowMore', 'digest.weekCovered',
   'import.readImportModal', 'import.problemsCsv', 'import.importReportText', 'import.problemLine',
+  'slack-values.readJson', 'slack-values.isSlackUserId', 'slack-values.isSlackChannelId', 'slack-values.isKeptId',
 ]);
 
 /** Every module in src/messages, found on disk: a new file cannot be left out by forgetting to list it. */

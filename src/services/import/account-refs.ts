@@ -1,7 +1,7 @@
 // Contacts and commitments name their account by external id, name or alias: one read of the
 // workspace's accounts answers every row.
 import type { DbOrTx } from '../../db/client.js';
-import { closest, normalizeName } from '../match.js';
+import { closestAccounts, normalizeName } from '../match.js';
 
 export interface AccountRef {
   id: string;
@@ -12,10 +12,10 @@ export interface AccountRef {
 }
 
 export interface AccountRefs {
-  find(text: string): AccountRef | string;
+  find(text: string): Promise<AccountRef | string>;
 }
 
-/** Suggestions cost a comparison with every account; a file full of unknown names gets them for its first few. */
+/** Suggestions cost a query each; a file full of unknown names gets them for its first few. */
 const SUGGEST_AT_MOST = 20;
 
 export async function loadAccountRefs(db: DbOrTx, workspaceId: string): Promise<AccountRefs> {
@@ -29,13 +29,13 @@ export async function loadAccountRefs(db: DbOrTx, workspaceId: string): Promise<
   for (const r of rows) for (const a of r.aliases) byAlias.set(a, [...(byAlias.get(a) ?? []), r]);
   let suggested = 0;
   return {
-    find(text) {
+    async find(text) {
       const hit = byExt.get(text.trim()) ?? byName.get(normalizeName(text));
       if (hit) return ref(hit);
       const aliased = byAlias.get(normalizeName(text)) ?? [];
       if (aliased.length === 1) return ref(aliased[0]!);
       if (aliased.length > 1) return `“${text}” is an alias of several accounts (${aliased.map((a) => a.name).join(', ')}); write the account’s full name.`;
-      const near = suggested++ < SUGGEST_AT_MOST ? closest(text, rows, (r) => [r.name, ...r.aliases]) : [];
+      const near = suggested++ < SUGGEST_AT_MOST ? await closestAccounts(db, workspaceId, text) : [];
       const hint = near.length ? ` Did you mean ${near.map((n) => n.name).join(', ')}?` : '';
       return `There is no account “${text}”.${hint} Import the accounts first, or correct the name.`;
     },

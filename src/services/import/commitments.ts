@@ -114,7 +114,7 @@ export async function applyCommitments(tx: Tx, ctx: ImportContext, rows: Commitm
   type Ready = CommitmentRow & { accountId: string; accountName: string; ownerSlackId: string; ownerZone: string; ownerUserId: string | null; dueAt: Date; originalDueAt: Date; zoneUsed: string };
   const ready: Ready[] = [];
   for (const row of rows) {
-    const account = accounts.find(row.account.text);
+    const account = await accounts.find(row.account.text);
     if (typeof account === 'string') {
       problems.add(row.line, row.account.column, row.account.text, account);
       continue;

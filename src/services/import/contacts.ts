@@ -61,7 +61,7 @@ export async function applyContacts(tx: Tx, ctx: ImportContext, rows: ContactRow
   let unchanged = 0;
 
   for (const row of rows) {
-    const account = accounts.find(row.account.text);
+    const account = await accounts.find(row.account.text);
     if (typeof account === 'string') {
       problems.add(row.line, row.account.column, row.account.text, account);
       continue;

@@ -7,6 +7,7 @@ import { actorOf } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
 import { addContactModal, addContactValue } from '../../../messages/contact-modal.js';
 import { md, note } from '../../../messages/format.js';
+import { readJson } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Click = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -14,17 +15,17 @@ type Click = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewar
 export function addTouchContactAction(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Click) => {
     await ack();
-    const value = addContactValue.safeParse(JSON.parse(action.value || '{}'));
-    if (!value.success) throw new UserError('That button is out of date; add the contact with `/kept contact add`.');
+    const value = readJson(action.value, addContactValue);
+    if (!value) throw new UserError('That button is out of date; add the contact with `/kept contact add`.');
     const actor = await actorOf(deps, body);
-    const touch = await getTouch(deps.db, value.data.touchId);
+    const touch = await getTouch(deps.db, value.touchId);
     if (!touch || touch.workspaceId !== actor.workspace.id) throw new UserError('That touch no longer exists.');
     await deps.directory.authorize(actor, contactPolicy(touch.account));
-    if (!touch.participants.includes(value.data.name)) {
+    if (!touch.participants.includes(value.name)) {
       const to = { userId: body.user.id, channelId: body.channel?.id ?? null, responseUrl: body.response_url ?? null };
-      return replyPrivately(client, to, note(md`*${value.data.name}* is already a key contact on this touch.`));
+      return replyPrivately(client, to, note(md`*${value.name}* is already a key contact on this touch.`));
     }
     const message = body.channel?.id && body.message?.ts ? { channel: body.channel.id, ts: body.message.ts } : null;
-    await client.views.open({ trigger_id: body.trigger_id, view: addContactModal(touch.account, { ...value.data, timeZone: actor.user.timeZone, message }) });
+    await client.views.open({ trigger_id: body.trigger_id, view: addContactModal(touch.account, { ...value, timeZone: actor.user.timeZone, message }) });
   };
 }

@@ -42,15 +42,17 @@ export function doneAction(deps: ListenerDeps) {
 export function snoozeAction(deps: ListenerDeps) {
   return async ({ ack, body, action, client }: Click<OverflowAction>) => {
     await ack();
-    const [id = '', choice = '1d'] = (action.selected_option?.value ?? '').split('|');
+    const [id = '', choice = ''] = (action.selected_option?.value ?? '').split('|');
     const actor = await actorOf(deps, body);
     const existing = await commitmentFor(deps, actor, id);
+    // Only the choices Kept offers: a value is never echoed into the message.
+    if (!Object.hasOwn(SNOOZE_CHOICES, choice)) throw new UserError('Kept does not know that snooze choice; pick 1 day, 3 days or next week.');
     const zone = actor.user.timeZone;
     const now = DateTime.fromJSDate(deps.clock.now(), { zone });
     const until = (choice === 'nextweek' ? now.plus({ weeks: 1 }).startOf('week') : now.plus({ days: choice === '3d' ? 3 : 1 })).set({ hour: 9, minute: 0, second: 0, millisecond: 0 });
     const result = await snoozeCommitment(deps.db, { commitmentId: existing.id, until: until.toJSDate() });
     if (result.kind === 'unchanged') return replyPrivately(client, privately(body), note(alreadyChanged(result.commitment, result.last)));
-    const label = SNOOZE_CHOICES[choice as SnoozeChoice] ?? choice;
+    const label = SNOOZE_CHOICES[choice as SnoozeChoice];
     await refreshMessage(deps, client, messageRefOf(body), result.commitment, md`:zzz: Snoozed (${label.toLowerCase()}) by ${mention(actor.user.slackUserId)}: next reminder ${slackDate(until.toJSDate(), zone)}. The due date stays ${slackDate(result.commitment.dueAt, result.commitment.dueTimeZone)}.`, body.message?.blocks);
   };
 }

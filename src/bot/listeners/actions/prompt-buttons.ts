@@ -7,6 +7,7 @@ import { accountPolicy } from '../../../services/permissions.js';
 import { replyPrivately } from '../../reply.js';
 import { md, note, slackDate } from '../../../messages/format.js';
 import { touchModal } from '../../../messages/touch.js';
+import { isKeptId } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -19,6 +20,7 @@ async function context(deps: ListenerDeps, body: Args['body']) {
 const target = (body: Args['body']) => ({ userId: body.user.id, channelId: body.channel?.id ?? null, responseUrl: body.response_url ?? null });
 
 async function ownAccount(deps: ListenerDeps, workspaceId: string, id: string) {
+  if (!isKeptId(id)) throw new UserError('That account no longer exists.');
   const account = await deps.db.account.findFirst({ where: { id, workspaceId } });
   if (!account) throw new UserError('That account no longer exists.');
   return account;

@@ -1,6 +1,6 @@
 // Options for the account picker (external_select), so it scales past Slack's 100 static options.
 import type { AllMiddlewareArgs, SlackOptionsMiddlewareArgs } from '@slack/bolt';
-import { normalizeName } from '../../../services/match.js';
+import { NAME_QUERY_MAX, normalizeName } from '../../../services/match.js';
 import { LIMITS, truncate } from '../../../messages/format.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -9,7 +9,7 @@ type Args = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 export function accountOptions(deps: ListenerDeps) {
   return async ({ ack, body }: Args) => {
     const workspace = await deps.directory.workspace(body.team?.id ?? '');
-    const q = normalizeName(body.value ?? '');
+    const q = normalizeName((body.value ?? '').slice(0, NAME_QUERY_MAX));
     const accounts = await deps.db.account.findMany({
       where: { workspaceId: workspace.id, archived: false, ...(q ? { OR: [{ normalizedName: { contains: q } }, { aliases: { has: q } }] } : {}) },
       orderBy: { normalizedName: 'asc' },

@@ -9,6 +9,8 @@ import { actorOf } from '../../commitment-actions.js';
 import { replyPrivately } from '../../reply.js';
 import { addContactMeta, readAddContactModal } from '../../../messages/contact-modal.js';
 import { md, note } from '../../../messages/format.js';
+import { readJson } from '../../../messages/slack-values.js';
+import { refuseForm } from '../../guard.js';
 import { KIND_LABEL, touchConfirmation } from '../../../messages/touch.js';
 import type { ListenerDeps } from '../deps.js';
 
@@ -16,7 +18,8 @@ type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function addContactSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = addContactMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, addContactMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'add-contact form metadata');
     const read = readAddContactModal(view.state.values);
     if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
     await ack();

@@ -4,13 +4,16 @@ import { findOrCreateAccount } from '../../../services/accounts.js';
 import { UserError } from '../../../services/errors.js';
 import { saveAndAnnounce } from '../../commit-flow.js';
 import { commitModalMeta, readCommitModal } from '../../../messages/commit-modal.js';
+import { refuseForm } from '../../guard.js';
+import { readJson } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function commitModalSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = commitModalMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, commitModalMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'commit form metadata');
     const read = readCommitModal(view.state.values, meta, deps.clock.now());
     if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
     await ack();

@@ -6,15 +6,20 @@ import { replyPrivately } from '../../reply.js';
 import { commitmentLine, alreadyChanged } from '../../../messages/commitment.js';
 import { actionMeta } from '../../../messages/commitment-modals.js';
 import { context, md, mention, message, note, section } from '../../../messages/format.js';
+import { refuseForm } from '../../guard.js';
+import { isSlackUserId, readJson } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function reassignSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = actionMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, actionMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'reassign form metadata');
     const to = view.state.values.owner?.value?.selected_user;
     if (!to) return ack({ response_action: 'errors', errors: { owner: 'Choose the new owner.' } });
+    // A person, never a channel, a group or text that would become a mention.
+    if (!isSlackUserId(to)) return ack({ response_action: 'errors', errors: { owner: 'Choose a person from the list as the new owner (not a channel or a group).' } });
     await ack();
     const actor = await actorOf(deps, body);
     const existing = await commitmentFor(deps, actor, meta.commitmentId);
@@ -39,7 +44,8 @@ export function reassignSubmit(deps: ListenerDeps) {
 
 export function dropSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = actionMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, actionMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'drop form metadata');
     const reason = view.state.values.reason?.value?.value?.trim();
     if (!reason) return ack({ response_action: 'errors', errors: { reason: 'Say why, in a sentence: it goes into the history.' } });
     await ack();

@@ -7,13 +7,16 @@ import { replyPrivately } from '../../reply.js';
 import { context, md, mention, message, note, section, slackDate } from '../../../messages/format.js';
 import { readRescheduleModal, rescheduleMeta } from '../../../messages/reschedule-modal.js';
 import { alreadyChanged } from '../../../messages/commitment.js';
+import { refuseForm } from '../../guard.js';
+import { readJson } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function rescheduleSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = rescheduleMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, rescheduleMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'reschedule form metadata');
     const read = readRescheduleModal(view.state.values, meta, deps.clock.now());
     if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
     await ack();

@@ -5,13 +5,16 @@ import { UserError } from '../../../services/errors.js';
 import { normalizeName } from '../../../services/match.js';
 import { saveTouch } from '../../touch-flow.js';
 import { readTouchModal, touchModalMeta } from '../../../messages/touch.js';
+import { refuseForm } from '../../guard.js';
+import { readJson } from '../../../messages/slack-values.js';
 import type { ListenerDeps } from '../deps.js';
 
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function touchModalSubmit(deps: ListenerDeps) {
   return async ({ ack, body, view, client }: Args) => {
-    const meta = touchModalMeta.parse(JSON.parse(view.private_metadata || '{}'));
+    const meta = readJson(view.private_metadata, touchModalMeta);
+    if (!meta) return refuseForm(ack, body, client, deps.logger, 'touch form metadata');
     const read = readTouchModal(view.state.values, meta, deps.clock.now());
     if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
     await ack();

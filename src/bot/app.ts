@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
 import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Authorize, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -72,7 +72,24 @@ export function interactiveClientOptions(apiUrl: string): WebClientOptions {
   return { slackApiUrl: apiUrl, timeout: 5000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
 }
 
+/** A fetch for Slack's Web API that tells `refused` of every answer saying the token is gone. */
+function watchRefusals(base: FetchFunction, refused: (token: string, code: string) => void): FetchFunction {
+  return async (url, init) => {
+    const res = await base(url, init);
+    if ((res.headers.get('content-type') ?? '').includes('json') && 'clone' in res) {
+      const body = (await (res as unknown as Response).clone().json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+      if (body?.ok === false && body.error && TOKEN_GONE.has(body.error)) {
+        const headers = new Headers((init as { headers?: HeadersInit } | undefined)?.headers);
+        const token = (headers.get('authorization') ?? '').replace(/^Bearer /, '');
+        if (token) refused(token, body.error);
+      }
+    }
+    return res;
+  };
+}
+
 export function createBot(deps: BotDeps): Bot {
+  let onRefused: (token: string, code: string) => Promise<void> = async () => {};
   const { slack, logger } = deps;
   const socketMode = Boolean(slack.appToken);
   const inProcess = slack.inProcess === true;
@@ -117,7 +134,7 @@ export function createBot(deps: BotDeps): Bot {
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
-    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() },
+    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: watchRefusals(metrics.slackFetch(), (token, code) => void onRefused(token, code)) },
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
@@ -142,17 +159,27 @@ export function createBot(deps: BotDeps): Bot {
     // No install for this workspace (uninstalled, or never installed): Kept answers nothing there.
     if (oauth && (args.error as { code?: string }).code === ErrorCode.AuthorizationError) return void logger.debug('no install for this request:', args.error.message);
     const client = oauth && args.context?.botToken ? clientForToken(args.context.botToken) : app.client;
-    await deactivateOnRefusal(args);
     await withRequestLogContext(args, () => handleError(args, client, logger));
     deps.onListenerError?.((args.error.original as Error | undefined) ?? args.error);
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
 
-  /** OAuth mode: a workspace whose token Slack refuses (from any call) is marked inactive, not retried forever. */
-  const deactivateOnRefusal = async (args: { error: Error & { original?: unknown }; context?: { teamId?: string } }) => {
-    const code = ((args.error.original ?? args.error) as { data?: { error?: string } }).data?.error;
-    const teamId = args.context?.teamId;
-    if (!oauth || !code || !TOKEN_GONE.has(code) || !teamId) return;
+  /**
+   * OAuth mode: a workspace whose token Slack refuses to any call (invalid_auth, account_inactive,
+   * token_revoked) is marked inactive, not retried forever. Calls are watched at the HTTP client, so
+   * a refusal a listener handles itself (a form that falls back to a button) counts as well.
+   */
+  const tokenTeams = new Map<string, string>();
+  if (oauth) {
+    app.use(async ({ context, next }) => {
+      if (context.botToken && context.teamId) tokenTeams.set(context.botToken, context.teamId);
+      await next();
+    });
+  }
+  onRefused = async (token: string, code: string) => {
+    const teamId = tokenTeams.get(token);
+    if (!oauth || !teamId) return;
+    tokenTeams.delete(token);
     const gone = await deactivateWorkspace(deps.db, teamId, code, deps.clock.now()).catch((err: Error) => logger.error('marking a workspace inactive:', err));
     if (!gone) return;
     tokens.forget(gone.workspaceId);

@@ -5,13 +5,14 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
-import { digestSchedulerId, upsertDigestScheduler } from '../../src/jobs/digest.job.js';
+import { digestSchedulerId, recordDigest, upsertDigestScheduler } from '../../src/jobs/digest.job.js';
 import { SlackSender, type SendOutcome } from '../../src/jobs/slack-sender.js';
 import { createLogger } from '../../src/logger.js';
 import { findInstallation, installedTokens, purgeExpired, purgeWorkspace, rotateKey, saveInstallation } from '../../src/services/installations.js';
 import { keyring } from '../../src/services/secrets.js';
 import { ENCRYPTION_KEY, eventually, OAUTH, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
-import { sendEvent } from '../helpers/slack-requests.js';
+import { blockAction, sendEvent } from '../helpers/slack-requests.js';
+import { ACTIONS } from '../../src/messages/ids.js';
 
 let kept: Kept;
 const TOKEN_A = 'xoxb-team-a-secret-token';
@@ -151,6 +152,22 @@ describe('two workspaces side by side', () => {
     expect(infos.find((c) => c.args.user === 'UB1')?.token).toBe(TOKEN_B);
   });
 
+  it("takes each workspace's button clicks with that workspace's token", async () => {
+    const before = kept.slack.calls.filter((c) => c.method === 'views.open').length;
+    await kept.interact(blockAction({ actionId: ACTIONS.openCommitModal, value: '{}', teamId: 'TBBBB', userId: 'UB1', triggerId: 'trig.b' }));
+    await eventually(() => kept.slack.calls.filter((c) => c.method === 'views.open').length > before);
+    expect(kept.slack.calls.filter((c) => c.method === 'views.open').at(-1)).toMatchObject({ token: TOKEN_B, args: { trigger_id: 'trig.b' } });
+  });
+
+  it("posts each workspace's digest with its own token", async () => {
+    const ws = await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TBBBB' } });
+    const user = await kept.db.user.findFirstOrThrow({ where: { workspaceId: ws.id } });
+    const sub = await kept.db.digestSubscription.create({ data: { workspaceId: ws.id, channelId: 'CBDIGEST', weekday: 1, time: '09:00', timeZone: 'UTC', scope: 'all', createdById: user.id } });
+    const [first] = await recordDigest(kept.db, sub, kept.clock.now(), kept.clock.now());
+    expect((await sendNow(sender(), first!)).kind).toBe('sent');
+    expect(kept.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'CBDIGEST').map((c) => c.token)).toEqual([TOKEN_B]);
+  });
+
   it("posts each workspace's deliveries with its own token", async () => {
     const s = sender();
     const a = await delivery('TAAAA', 'CA1');
@@ -158,7 +175,7 @@ describe('two workspaces side by side', () => {
     expect((await sendNow(s, a.id)).kind).toBe('sent');
     expect((await sendNow(s, b.id)).kind).toBe('sent');
     expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_A).map((m) => m.channel)).toEqual(['CA1']);
-    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel)).toEqual(['CB1']);
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel)).toEqual(['CBDIGEST', 'CB1']);
   });
 });
 
@@ -222,6 +239,30 @@ describe('uninstall and refused tokens', () => {
     expect(posts).toHaveLength(1);
     const a = await delivery('TAAAA', 'CA5');
     expect((await sendNow(s, a.id)).kind).toBe('sent');
+  });
+});
+
+describe('revocation and refusals seen anywhere', () => {
+  it('tokens_revoked (bot token) deletes the token and marks the workspace inactive', async () => {
+    await install('TCCCC', 'xoxb-team-c-token');
+    const waiting = await delivery('TCCCC', 'CC1');
+    // Only user tokens revoked: Kept stores none, nothing changes.
+    await sendEvent(kept.baseUrl, SIGNING_SECRET, { type: 'tokens_revoked', tokens: { oauth: ['UC1'] } }, { teamId: 'TCCCC' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await kept.db.installation.count({ where: { installKey: 'TCCCC' } })).toBe(1);
+    await sendEvent(kept.baseUrl, SIGNING_SECRET, { type: 'tokens_revoked', tokens: { bot: ['UBOTTCCCC'] } }, { teamId: 'TCCCC' });
+    await eventually(async () => (await kept.db.installation.count({ where: { installKey: 'TCCCC' } })) === 0);
+    await eventually(async () => (await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TCCCC' } })).inactiveReason === 'tokens revoked');
+    expect((await kept.db.delivery.findUniqueOrThrow({ where: { id: waiting.id } })).status).toBe('skipped');
+  });
+
+  it('a token refused to an interactive call marks its workspace inactive too', async () => {
+    await install('TDDDD', 'xoxb-team-d-token');
+    kept.slack.setUser('UD1', { name: 'dee' });
+    kept.slack.refuseToken('xoxb-team-d-token', 'account_inactive');
+    await kept.command({ team_id: 'TDDDD', user_id: 'UD1', command: '/commit', text: '' });
+    await eventually(async () => (await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TDDDD' } })).inactiveReason === 'account_inactive');
+    expect(await kept.db.installation.count({ where: { installKey: 'TDDDD' } })).toBe(0);
   });
 });
 

@@ -1,7 +1,11 @@
 // OAuth mode (issue 17): the install flow over HTTP through Bolt's installer, tokens encrypted at
 // rest, each workspace's calls with its own token, uninstall and refused tokens, key rotation,
 // retention and purge. Real Postgres, Redis, Bolt HTTP receiver, signed requests, fake Slack.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
@@ -10,7 +14,7 @@ import { SlackSender, type SendOutcome } from '../../src/jobs/slack-sender.js';
 import { createLogger } from '../../src/logger.js';
 import { findInstallation, installedTokens, purgeExpired, purgeWorkspace, rotateKey, saveInstallation } from '../../src/services/installations.js';
 import { keyring } from '../../src/services/secrets.js';
-import { ENCRYPTION_KEY, eventually, OAUTH, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
+import { ENCRYPTION_KEY, eventually, OAUTH, REDIS_URL, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
 import { blockAction, sendEvent } from '../helpers/slack-requests.js';
 import { ACTIONS } from '../../src/messages/ids.js';
 
@@ -266,6 +270,20 @@ describe('revocation and refusals seen anywhere', () => {
   });
 });
 
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** `npm run kept -- …` as an operator runs it, in OAuth mode. */
+function cli(env: Record<string, string>, ...args: string[]) {
+  const base = {
+    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATABASE_URL: kept.dbUrl, REDIS_URL, SLACK_API_URL: kept.slack.apiUrl,
+    SLACK_CLIENT_ID: OAUTH.clientId, SLACK_CLIENT_SECRET: OAUTH.clientSecret, SLACK_STATE_SECRET: OAUTH.stateSecret, SLACK_SIGNING_SECRET: SIGNING_SECRET,
+  };
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli/kept.ts'), ...args], { cwd: ROOT, env: { ...base, ...env } }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+}
+
 describe('keys and retention', () => {
   it('rotate-key re-encrypts every row under the new key; the old key is needed only until then', async () => {
     const oldKey = ENCRYPTION_KEY;
@@ -298,5 +316,28 @@ describe('keys and retention', () => {
     expect(await purgeWorkspace(kept.db, 'TAAAA')).toBe(true);
     expect(await kept.db.workspace.findUnique({ where: { slackTeamId: 'TAAAA' } })).toBeNull();
     expect(await kept.db.installation.count({ where: { installKey: 'TAAAA' } })).toBe(0);
+  });
+});
+
+describe('the operator commands', () => {
+  // Last: it moves every row to another key.
+  it('rotate-key and purge, as the README shows them', { timeout: 60_000 }, async () => {
+    const next = Buffer.alloc(32, 11);
+    // Only this test's row: earlier tests left rows under other keys.
+    await kept.db.installation.deleteMany({});
+    await saveInstallation(kept.db, keyring(ENCRYPTION_KEY), { teamId: 'TCLI', isEnterpriseInstall: false, botUserId: 'UB', scopes: [], botToken: 'xoxb-cli-token' }, kept.clock.now());
+    // Without the old key the rows under it cannot be read: named, exit 1, nothing changed.
+    const blind = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'rotate-key');
+    expect(blind.code).toBe(1);
+    expect(blind.stderr).toContain('TCLI');
+    const rotated = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64'), KEPT_ENCRYPTION_KEY_OLD: ENCRYPTION_KEY.toString('hex') }, 'rotate-key');
+    expect(rotated.code, rotated.stderr).toBe(0);
+    expect(rotated.stdout).toMatch(/Re-encrypted \d+ tokens? under the current key/);
+    expect((await findInstallation(kept.db, keyring(next), { teamId: 'TCLI' }))?.botToken).toBe('xoxb-cli-token');
+
+    const purged = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'purge', '--workspace', 'TCLI');
+    expect(purged.code, purged.stderr).toBe(0);
+    expect(await kept.db.installation.count({ where: { installKey: 'TCLI' } })).toBe(0);
+    expect((await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'purge')).code).toBe(2);
   });
 });

@@ -19,7 +19,7 @@ import { opsRoutes } from '../ops/http.js';
 import { requestObserver, withRequestLogContext } from './observe.js';
 import { installationStore, installPages, stateStore, BOT_SCOPES, type OAuthOptions } from './install.js';
 import { deactivateWorkspace, installedTokens, singleToken, TOKEN_GONE, type TokenSource } from '../services/installations.js';
-import { removeDigestScheduler } from '../jobs/digest.job.js';
+import { removeDigestScheduler, upsertDigestScheduler } from '../jobs/digest.job.js';
 
 export interface BotDeps {
   db: Db;
@@ -107,7 +107,12 @@ export function createBot(deps: BotDeps): Bot {
             clientSecret: oauth.clientSecret,
             stateSecret: oauth.stateSecret,
             scopes: BOT_SCOPES,
-            installationStore: installationStore(deps.db, oauth.keyring, deps.clock),
+            installationStore: installationStore(deps.db, oauth.keyring, deps.clock, async (teamId) => {
+              // A reinstall resumes: the workspace's digests get their schedulers back.
+              if (!deps.queues) return;
+              const subs = await deps.db.digestSubscription.findMany({ where: { workspace: { slackTeamId: teamId } } });
+              for (const sub of subs) await upsertDigestScheduler(deps.queues, sub);
+            }),
             installerOptions: {
               directInstall: false,
               renderHtmlForInstallPath: installPages.install,

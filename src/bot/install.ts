@@ -22,7 +22,8 @@ export interface OAuthOptions {
 /** The bot scopes Kept asks for: the manifest's, so the two never disagree. */
 export const BOT_SCOPES: string[] = (JSON.parse(readFileSync(new URL('../../manifest.json', import.meta.url), 'utf8')) as { oauth_config: { scopes: { bot: string[] } } }).oauth_config.scopes.bot;
 
-export function installationStore(db: Db, ring: Keyring, clock: Clock): InstallationStore {
+/** `installed` runs after a workspace install is stored (a reinstall resumes its digests). */
+export function installationStore(db: Db, ring: Keyring, clock: Clock, installed?: (teamId: string) => Promise<void>): InstallationStore {
   return {
     async storeInstallation(inst) {
       if (!inst.bot) throw new Error('the install gave no bot token');
@@ -38,6 +39,7 @@ export function installationStore(db: Db, ring: Keyring, clock: Clock): Installa
         installerUserId: inst.user.id,
         botToken: inst.bot.token,
       }, clock.now());
+      if (inst.team?.id && !inst.isEnterpriseInstall) await installed?.(inst.team.id);
     },
     async fetchInstallation(q: InstallationQuery<boolean>) {
       const row = await findInstallation(db, ring, q);

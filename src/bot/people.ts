@@ -31,7 +31,7 @@ export interface Actor {
 
 export class Directory {
   /** Team id → workspace row. Only its id is relied on; settings are read fresh where they matter. */
-  private readonly workspaces = new Map<string, Workspace>();
+  private readonly workspaces = new Map<string, { ws: Workspace; at: number }>();
   private readonly users = new Map<string, { user: Promise<User>; at: number }>();
 
   /** `clientFor` gives the Web API client holding the workspace's own bot token (OAuth mode: each its own). */
@@ -47,10 +47,11 @@ export class Directory {
   }
 
   async workspace(teamId: string): Promise<Workspace> {
+    // Remembered for a minute, not for ever: a workspace purged and installed again gets a new row.
     const cached = this.workspaces.get(teamId);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.ws;
     const ws = await ensureWorkspace(this.db, teamId);
-    this.workspaces.set(teamId, ws);
+    this.workspaces.set(teamId, { ws, at: Date.now() });
     return ws;
   }
 

@@ -38,6 +38,8 @@ export interface WorkspaceStatus {
   /** The pending or sending delivery that has been due longest. */
   oldestDue: DeliveryLine | null;
   digests: Array<{ channelId: string; schedule: string; nextRun: Date; scheduler: 'registered' | 'missing' | 'unknown' }>;
+  /** OAuth mode: Kept lost its token here (uninstalled, revoked, refused); nothing is sent until a reinstall. */
+  inactive: { since: Date; reason: string | null } | null;
 }
 
 export interface StatusReport {
@@ -77,7 +79,7 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
   const workspaces: WorkspaceStatus[] = [];
   const failedSince = new Date(now.getTime() - STUCK.failedWithinMs);
   const dueBefore = new Date(now.getTime() - STUCK.dueLateMs);
-  for (const ws of await db.workspace.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, slackTeamId: true, name: true } })) {
+  for (const ws of await db.workspace.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, slackTeamId: true, name: true, inactiveSince: true, inactiveReason: true } })) {
     const [counts, recentFailures, oldestDue, subs] = await Promise.all([
       db.delivery.groupBy({ by: ['status'], where: { workspaceId: ws.id, status: { in: ['pending', 'sending', 'failed'] } }, _count: true }),
       db.delivery.findMany({ where: { workspaceId: ws.id, status: 'failed' }, orderBy: { updatedAt: 'desc' }, take: 5, select: SELECT }),
@@ -105,7 +107,8 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
     if (oldestDue && oldestDue.notBefore < dueBefore) {
       problems.push(`${who}: delivery ${oldestDue.id} has been due since ${oldestDue.notBefore.toISOString()} (${ago(now, oldestDue.notBefore)}) and is not sent${oldestDue.lastError ? ` (last error: ${oldestDue.lastError})` : ''}.`);
     }
-    for (const d of digests) if (d.scheduler === 'missing') problems.push(`${who}: the digest for ${d.channelId} has no scheduler in Redis; restarting a worker registers it again.`);
+    // An inactive workspace's schedulers are removed on purpose.
+    if (!ws.inactiveSince) for (const d of digests) if (d.scheduler === 'missing') problems.push(`${who}: the digest for ${d.channelId} has no scheduler in Redis; restarting a worker registers it again.`);
     workspaces.push({
       slackTeamId: ws.slackTeamId,
       name: ws.name,
@@ -113,6 +116,7 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
       recentFailures,
       oldestDue,
       digests,
+      inactive: ws.inactiveSince ? { since: ws.inactiveSince, reason: ws.inactiveReason } : null,
     });
   }
   return { at: now, lastScan, token, workspaces, problems };
@@ -139,6 +143,7 @@ export function statusText(r: StatusReport): string {
   if (!r.workspaces.length) out.push('', 'No workspace yet: Kept learns one when someone there first uses it.');
   for (const ws of r.workspaces) {
     out.push('', `Workspace ${ws.slackTeamId}${ws.name ? ` (${ws.name})` : ''}`);
+    if (ws.inactive) out.push(`  INACTIVE since ${ws.inactive.since.toISOString()} (${ws.inactive.reason ?? 'no reason recorded'}): nothing is sent until Kept is installed again; its data is deleted after KEPT_RETENTION_DAYS`);
     const d = ws.deliveries;
     out.push(`  deliveries: ${d.pending} pending, ${d.sending} sending, ${d.failed} failed`);
     out.push(`  oldest due, not sent: ${ws.oldestDue ? `${ws.oldestDue.id} ${ws.oldestDue.kind} to ${ws.oldestDue.destination}, due ${ws.oldestDue.notBefore.toISOString()} (${ago(r.at, ws.oldestDue.notBefore)}), ${ws.oldestDue.attempts} attempt(s)${ws.oldestDue.lastError ? `, last error: ${ws.oldestDue.lastError}` : ''}` : 'none'}`);

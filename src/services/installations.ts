@@ -135,7 +135,8 @@ export function installedTokens(db: Db, ring: Keyring): TokenSource {
       if (hit && Date.now() - hit.at < TOKEN_CACHE_MS) return hit.token;
       const ws = await db.workspace.findUnique({ where: { id: workspaceId }, select: { slackTeamId: true, inactiveSince: true } });
       const token = ws && !ws.inactiveSince ? await byTeam(ws.slackTeamId) : null;
-      cache.set(workspaceId, { token, at: Date.now() });
+      // Only a token is remembered: a reinstall is seen at once.
+      if (token) cache.set(workspaceId, { token, at: Date.now() });
       return token;
     },
     tokenForTeam: byTeam,
@@ -156,7 +157,8 @@ export async function deactivateWorkspace(db: Db, teamId: string, reason: string
   await db.installation.deleteMany({ where: { installKey: teamId, isEnterpriseInstall: false } });
   if (!ws) return null;
   return db.$transaction(async (tx) => {
-    await tx.workspace.update({ where: { id: ws.id }, data: { inactiveSince: ws.inactiveSince ?? now, inactiveReason: reason } });
+    // Already inactive: the first reason stands (a late invalid_auth after an uninstall says nothing new).
+    if (!ws.inactiveSince) await tx.workspace.update({ where: { id: ws.id }, data: { inactiveSince: now, inactiveReason: reason } });
     const { count } = await tx.delivery.updateMany({
       where: { workspaceId: ws.id, status: { in: ['pending', 'sending'] } },
       data: { status: 'skipped', skipReason: `Kept is no longer installed in this workspace (${reason})` },

@@ -14,6 +14,7 @@ import { SlackSender, type SendOutcome } from '../../src/jobs/slack-sender.js';
 import { createLogger } from '../../src/logger.js';
 import { findInstallation, installedTokens, purgeExpired, purgeWorkspace, rotateKey, saveInstallation } from '../../src/services/installations.js';
 import { keyring } from '../../src/services/secrets.js';
+import { operatorStatus, statusText } from '../../src/ops/status.js';
 import { ENCRYPTION_KEY, eventually, OAUTH, REDIS_URL, SIGNING_SECRET, startKept, type Kept } from '../helpers/kept.js';
 import { blockAction, sendEvent } from '../helpers/slack-requests.js';
 import { ACTIONS } from '../../src/messages/ids.js';
@@ -222,6 +223,9 @@ describe('uninstall and refused tokens', () => {
     const token = 'xoxb-team-a-second-install';
     expect((await install('TAAAA', token, 'Acme Corp')).status).toBe(200);
     expect(await kept.db.workspace.findUniqueOrThrow({ where: { slackTeamId: 'TAAAA' } })).toMatchObject({ inactiveSince: null, inactiveReason: null });
+    // Its digest is scheduled again.
+    const sub = await kept.db.digestSubscription.findFirstOrThrow({ where: { channelId: 'CA1' } });
+    expect(await kept.queues!.ticks.getJobScheduler(digestSchedulerId(sub.id))).toBeTruthy();
     const d = await delivery('TAAAA', 'CA4');
     expect((await sendNow(sender(), d.id)).kind).toBe('sent');
     expect(kept.slack.callsWithToken('chat.postMessage', token).map((m) => m.channel)).toEqual(['CA4']);
@@ -243,6 +247,12 @@ describe('uninstall and refused tokens', () => {
     expect(posts).toHaveLength(1);
     const a = await delivery('TAAAA', 'CA5');
     expect((await sendNow(s, a.id)).kind).toBe('sent');
+    // The operator's status says so, and counts nothing there as stuck.
+    const report = await operatorStatus({ db: kept.db, now: new Date() });
+    expect(report.workspaces.find((w) => w.slackTeamId === 'TBBBB')?.inactive).toMatchObject({ reason: 'invalid_auth' });
+    expect(report.workspaces.find((w) => w.slackTeamId === 'TAAAA')?.inactive).toBeNull();
+    expect(statusText(report)).toMatch(/Workspace TBBBB \(Beta Inc\)\n  INACTIVE since .* \(invalid_auth\)/);
+    expect(report.problems.filter((p) => p.includes('TBBBB'))).toEqual([]);
   });
 });
 

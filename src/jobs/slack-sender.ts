@@ -66,8 +66,6 @@ export class SlackSender {
   private readonly tokens: TokenSource;
   /** OAuth mode: a refused token marks its workspace inactive (single-workspace mode: the operator fixes SLACK_BOT_TOKEN). */
   private readonly deactivates: boolean;
-  /** The client of the delivery being sent (set per send). */
-  private client!: WebClient;
 
   constructor(
     private readonly db: Db,
@@ -105,11 +103,9 @@ export class SlackSender {
       await markSkipped(this.db, deliveryId, reason);
       return { kind: 'skipped', reason };
     }
-    // Each call below uses this workspace's own client (the sender's methods read this.client).
-    const scoped = Object.create(this) as SlackSender;
-    scoped.client = this.clientFor(token);
     try {
-      return await scoped.sendWith(deliveryId, slot);
+      // Every call for this delivery goes through its workspace's own client.
+      return await this.sendWith(this.clientFor(token), deliveryId, slot);
     } catch (err) {
       const code = (err as { code?: string; data?: { error?: string } }).data?.error;
       if (this.deactivates && code && TOKEN_GONE.has(code)) return this.tokenGone(row.workspaceId, deliveryId, code);
@@ -131,7 +127,7 @@ export class SlackSender {
    * Posts the row if it is due and it is the channel's turn. `slot` is the turn this job was given
    * on an earlier attempt (Redis time, ms); without one it takes the next free turn and comes back then.
    */
-  private async sendWith(deliveryId: string, slot?: number): Promise<SendOutcome> {
+  private async sendWith(client: WebClient, deliveryId: string, slot?: number): Promise<SendOutcome> {
     const now = this.clock.now();
     if (slot === undefined) {
       // First look: is it due, and when is its destination's turn (a channel, or a person's DM)?
@@ -146,9 +142,9 @@ export class SlackSender {
     const c = await claim(this.db, deliveryId, now);
     if (c.kind === 'missing' || c.kind === 'done') return { kind: 'done' };
     if (c.kind === 'wait') return { kind: 'later', delayMs: Math.max(250, c.until.getTime() - now.getTime()) };
-    const channel = await this.channelOf(c.delivery.destination);
+    const channel = await this.channelOf(client, c.delivery.destination);
     if (c.mayHaveLanded) {
-      const ts = await this.findLanded(channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
+      const ts = await this.findLanded(client, channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
       if (ts) {
         await markSent(this.db, deliveryId, { channelId: channel, ts, at: this.clock.now() });
         return { kind: 'found', ts };
@@ -157,7 +153,7 @@ export class SlackSender {
     if (isPromptDelivery(c.delivery)) {
       // Its moment has come: what it says is read from its items now, not from when it was raised.
       const composed = (await composeDelivery(this.db, c.delivery, now)) ?? (c.delivery.message === null ? { kind: 'skip' as const, reason: 'it carried nothing' } : null);
-      if (!composed) return this.post(c.delivery, channel);
+      if (!composed) return this.post(client, c.delivery, channel);
       if (composed.kind === 'skip') {
         await markSkipped(this.db, deliveryId, composed.reason);
         this.logger.info(`delivery ${c.delivery.key} skipped: ${composed.reason}`);
@@ -178,16 +174,16 @@ export class SlackSender {
       }
       c.delivery.message = composed.message as never;
       try {
-        return { ...(await this.post(c.delivery, channel)), follow: composed.follow, digestBuildMs };
+        return { ...(await this.post(client, c.delivery, channel)), follow: composed.follow, digestBuildMs };
       } catch (err) {
         // The replies are recorded whatever became of this attempt: the caller queues them still.
         throw Object.assign(err as Error, { follow: composed.follow });
       }
     }
-    return this.post(c.delivery, channel);
+    return this.post(client, c.delivery, channel);
   }
 
-  private async post(d: Delivery, channel: string): Promise<SendOutcome> {
+  private async post(client: WebClient, d: Delivery, channel: string): Promise<SendOutcome> {
     const msg = { ...(d.message as { text: string; blocks?: unknown[]; thread_ts?: string; thread_of?: string }) };
     if (msg.thread_of && !msg.thread_ts) {
       // A continuation goes in the thread of its first message, once that one is posted.
@@ -205,7 +201,7 @@ export class SlackSender {
     }
     let answered = false;
     try {
-      const res = await this.client.chat.postMessage({
+      const res = await client.chat.postMessage({
         channel,
         text: msg.text,
         ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
@@ -257,12 +253,12 @@ export class SlackSender {
    * A message Kept posted for this delivery since the previous attempt began, if any. Thread
    * replies are not in the channel's history, so a reply is looked for in its thread.
    */
-  private async findLanded(channel: string, d: Delivery, since: Date, threadTs?: string): Promise<string | null> {
+  private async findLanded(client: WebClient, channel: string, d: Delivery, since: Date, threadTs?: string): Promise<string | null> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
       const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const res = threadTs ? await this.client.conversations.replies({ ...query, ts: threadTs }) : await this.client.conversations.history(query);
+      const res = threadTs ? await client.conversations.replies({ ...query, ts: threadTs }) : await client.conversations.history(query);
       const hit = res.messages?.find((m) => (m as { metadata?: { event_payload?: { delivery_id?: string } } }).metadata?.event_payload?.delivery_id === d.id);
       if (hit?.ts) return hit.ts;
       cursor = res.response_metadata?.next_cursor;
@@ -272,12 +268,12 @@ export class SlackSender {
   }
 
   /** A DM goes to the person's IM channel (D…), so the post and any later lookup use the same id. */
-  private async channelOf(destination: string): Promise<string> {
+  private async channelOf(client: WebClient, destination: string): Promise<string> {
     if (!/^[UW]/.test(destination)) return destination;
-    const key = `${this.client.token ?? ''}|${destination}`;
+    const key = `${client.token ?? ''}|${destination}`;
     const cached = this.ims.get(key);
     if (cached) return cached;
-    const res = await this.client.conversations.open({ users: destination });
+    const res = await client.conversations.open({ users: destination });
     const id = res.channel?.id ?? destination;
     this.ims.set(key, id);
     return id;

@@ -1,7 +1,7 @@
 // npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,delivery20,import,flood,match]
 // Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
 // bench/results.json.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { benchAck } from './ack.js';
 import { benchScan } from './scan.js';
@@ -61,9 +61,28 @@ async function main() {
   if (missed.length) process.stdout.write(`\nMissed target: ${missed.map((r) => `${r.scenario} ${r.metric}`).join('; ')}\n`);
 
   const out = fileURLToPath(new URL('./results.json', import.meta.url));
+  const mode = quick ? 'quick' : 'full';
+  const at = new Date().toISOString();
+  // A run of some scenarios (--only) replaces those scenarios' rows and keeps the others' from the
+  // last run of the same mode, each row saying when it was measured.
+  const ran = new Set(rows.map((r) => r.scenario));
+  const previous = only && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { mode?: string; at?: string; rows?: Array<{ scenario: string; measuredAt?: string }>; details?: object }) : null;
+  const kept = previous?.mode === mode ? (previous.rows ?? []).filter((r) => !ran.has(r.scenario)).map((r) => ({ ...r, measuredAt: r.measuredAt ?? previous.at })) : [];
   writeFileSync(
     out,
-    JSON.stringify({ mode: quick ? 'quick' : 'full', at: new Date().toISOString(), durationS: Math.round((Date.now() - started) / 1000), machine: m, rows, details, failures }, null, 2) + '\n',
+    JSON.stringify(
+      {
+        mode,
+        at,
+        durationS: Math.round((Date.now() - started) / 1000),
+        machine: m,
+        rows: [...kept, ...rows.map((r) => ({ ...r, measuredAt: at }))],
+        details: { ...(previous?.mode === mode ? previous.details : {}), ...details },
+        failures,
+      },
+      null,
+      2,
+    ) + '\n',
   );
   process.stdout.write(`\nwrote ${out}\n`);
   if (failures.length) process.exitCode = 1;

@@ -345,6 +345,15 @@ describe('the operator commands', () => {
     expect(rotated.stdout).toMatch(/Re-encrypted \d+ tokens? under the current key/);
     expect((await findInstallation(kept.db, keyring(next), { teamId: 'TCLI' }))?.botToken).toBe('xoxb-cli-token');
 
+    // status checks each workspace's own token.
+    const fine = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'status');
+    expect(fine.stdout).toMatch(/Workspace TCLI\n  Slack token: accepted/);
+    kept.slack.refuseToken('xoxb-cli-token', 'token_revoked');
+    const refused = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'status');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/Workspace TCLI\n  Slack token: REFUSED: token_revoked/);
+    expect(refused.stdout).toContain("TCLI: Slack refuses this workspace's token (token_revoked)");
+
     const purged = await cli({ KEPT_ENCRYPTION_KEY: next.toString('base64') }, 'purge', '--workspace', 'TCLI');
     expect(purged.code, purged.stderr).toBe(0);
     expect(await kept.db.installation.count({ where: { installKey: 'TCLI' } })).toBe(0);

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FixedClock } from '../../src/clock.js';
 import { digestSchedulerId, recordDigest, upsertDigestScheduler } from '../../src/jobs/digest.job.js';
 import { SlackSender, type SendOutcome } from '../../src/jobs/slack-sender.js';
+import { scan } from '../../src/jobs/scan.js';
 import { createLogger } from '../../src/logger.js';
 import { findInstallation, installedTokens, purgeExpired, purgeWorkspace, rotateKey, saveInstallation } from '../../src/services/installations.js';
 import { keyring } from '../../src/services/secrets.js';
@@ -173,14 +174,32 @@ describe('two workspaces side by side', () => {
     expect(kept.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'CBDIGEST').map((c) => c.token)).toEqual([TOKEN_B]);
   });
 
+  it("sends each workspace's prompts (a touch that went badly) with its own token", async () => {
+    for (const [team, user, channel] of [['TAAAA', 'UA1', 'CAPROMPT'], ['TBBBB', 'UB1', 'CBPROMPT']] as const) {
+      await kept.command({ team_id: team, user_id: user, channel_id: channel, command: '/kept', text: `account add Prompt ${team}` });
+      await kept.lastResponse();
+      await kept.command({ team_id: team, user_id: user, channel_id: channel, command: '/touch', text: 'call: they are unhappy with support :-1:' });
+      await eventually(() => kept.db.touch.findFirst({ where: { sentiment: 'negative', workspace: { slackTeamId: team } } }));
+    }
+    kept.clock.advance(60_000);
+    const { created } = await scan(kept.db, kept.clock.now());
+    const warnings = await kept.db.delivery.findMany({ where: { id: { in: created }, kind: 'negative_touch' } });
+    expect(warnings.map((d) => d.destination).sort()).toEqual(['CAPROMPT', 'CBPROMPT']);
+    const s = sender();
+    for (const d of warnings) expect((await sendNow(s, d.id)).kind).toBe('sent');
+    const by = (channel: string) => kept.slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === channel && String(c.args.text).startsWith('Early warning')).map((c) => c.token);
+    expect(by('CAPROMPT')).toEqual([TOKEN_A]);
+    expect(by('CBPROMPT')).toEqual([TOKEN_B]);
+  });
+
   it("posts each workspace's deliveries with its own token", async () => {
     const s = sender();
     const a = await delivery('TAAAA', 'CA1');
     const b = await delivery('TBBBB', 'CB1');
     expect((await sendNow(s, a.id)).kind).toBe('sent');
     expect((await sendNow(s, b.id)).kind).toBe('sent');
-    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_A).map((m) => m.channel)).toEqual(['CA1']);
-    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel)).toEqual(['CBDIGEST', 'CB1']);
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_A).map((m) => m.channel).filter((c) => /^CA\d/.test(c))).toEqual(['CA1']);
+    expect(kept.slack.callsWithToken('chat.postMessage', TOKEN_B).map((m) => m.channel).filter((c) => /^CB\d|CBDIGEST/.test(c))).toEqual(['CBDIGEST', 'CB1']);
   });
 });
 

@@ -96,6 +96,8 @@ export function createBot(deps: BotDeps): Bot {
   const metrics = deps.metrics ?? new Metrics();
   const observer = requestObserver(metrics, logger);
   const { oauth } = slack;
+  // Every interactive client (Bolt's per-token ones and Kept's own) counts its calls and reports a refused token.
+  const slackFetch = watchRefusals(metrics.slackFetch(), (token, code) => void onRefused(token, code));
   let receiver: HTTPReceiver | undefined;
   if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
@@ -139,7 +141,7 @@ export function createBot(deps: BotDeps): Bot {
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
-    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: watchRefusals(metrics.slackFetch(), (token, code) => void onRefused(token, code)) },
+    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: slackFetch },
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
@@ -155,7 +157,7 @@ export function createBot(deps: BotDeps): Bot {
   const clients = new Map<string, WebClient>();
   const clientForToken = (token: string) => {
     let c = clients.get(token);
-    if (!c) clients.set(token, (c = new WebClient(token, { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() })));
+    if (!c) clients.set(token, (c = new WebClient(token, { ...interactiveClientOptions(slack.apiUrl), fetch: slackFetch })));
     return c;
   };
   const clientFor = async (workspaceId: string) => (oauth ? clientForToken((await tokens.tokenFor(workspaceId)) ?? '') : app.client);

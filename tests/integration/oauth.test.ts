@@ -331,6 +331,17 @@ describe('keys and retention', () => {
     expect((await rotateKey(kept.db, both)).rotated).toBe(0);
   });
 
+  it('stores an org-wide install once, under its enterprise id, and serves its workspaces from it', async () => {
+    const ring = keyring(ENCRYPTION_KEY);
+    await saveInstallation(kept.db, ring, { enterpriseId: 'E0ORG', isEnterpriseInstall: true, botUserId: 'UORGBOT', scopes: ['chat:write'], botToken: 'xoxb-org-token', installerUserId: 'UORGADMIN' }, kept.clock.now());
+    expect(await kept.db.installation.findUniqueOrThrow({ where: { installKey: 'E0ORG' } })).toMatchObject({ isEnterpriseInstall: true, teamId: null, enterpriseId: 'E0ORG' });
+    // Bolt asks for the org's install, or a workspace's with its enterprise id.
+    expect((await findInstallation(kept.db, ring, { enterpriseId: 'E0ORG', isEnterpriseInstall: true }))?.botToken).toBe('xoxb-org-token');
+    expect((await findInstallation(kept.db, ring, { teamId: 'T0INORG', enterpriseId: 'E0ORG', isEnterpriseInstall: false }))?.botToken).toBe('xoxb-org-token');
+    expect(await findInstallation(kept.db, ring, { enterpriseId: 'E0OTHER', isEnterpriseInstall: true })).toBeNull();
+    await kept.db.installation.delete({ where: { installKey: 'E0ORG' } });
+  });
+
   it('keeps an inactive workspace for the retention period, then the daily job deletes it; purge deletes at once', async () => {
     const clock = new FixedClock('2027-01-01T00:00:00Z');
     const gone = await kept.db.workspace.create({ data: { slackTeamId: 'TOLD', inactiveSince: clock.now(), inactiveReason: 'uninstalled' } });

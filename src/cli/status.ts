@@ -10,7 +10,7 @@ import { openQueues, requeueDelivery } from '../jobs/queues.js';
 import { operatorStatus, statusExitCode, statusText, type TokenCheck } from '../ops/status.js';
 import { retryFailed } from '../services/ledger.js';
 
-export const STATUS_USAGE = `  npm run kept -- status [--json]              per workspace: last scan, deliveries, failures, digests, token; exit 1 when stuck
+export const STATUS_USAGE = `  npm run kept -- status [--json] [--at ISO]   per workspace: last scan, deliveries, failures, digests, token; exit 1 when stuck
   npm run kept -- retry --delivery ID           send a failed delivery again`;
 
 const REFUSED = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
@@ -27,12 +27,18 @@ async function checkToken(token: string, apiUrl: string): Promise<TokenCheck> {
 }
 
 export async function statusCommand(args: string[], db: Db, config: Config, clock: Clock): Promise<number> {
-  const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const { values } = parseArgs({ args, options: { json: { type: 'boolean' }, at: { type: 'string' } } });
+  // --at: judge "late" and "stuck" as of another moment (a replayed incident, a test's own clock).
+  const now = values.at ? new Date(values.at) : clock.now();
+  if (Number.isNaN(now.getTime())) {
+    console.error(`--at: expected an ISO date-time such as 2026-12-01T09:00:00Z (got "${values.at}")\nUsage:\n${STATUS_USAGE}`);
+    return 2;
+  }
   const queues = openQueues(config.REDIS_URL, config.KEPT_QUEUE_PREFIX);
   try {
     const report = await operatorStatus({
       db,
-      now: clock.now(),
+      now,
       // One token to check in single-workspace mode; in OAuth mode each workspace has its own, and one
       // Slack refuses marks its workspace inactive.
       ...(config.slack.kind === 'http' || config.slack.kind === 'socket' ? { checkToken: () => checkToken(config.slack.kind === 'http' || config.slack.kind === 'socket' ? config.slack.botToken : '', config.SLACK_API_URL) } : {}),

@@ -140,7 +140,8 @@ describe('npm run kept -- status / retry', () => {
     await scannedAt(now);
     const failed = await delivery({ status: 'failed', notBefore: new Date(now.getTime() - 10 * min), updatedAt: new Date(now.getTime() - 5 * min), lastError: 'not_in_channel', destination: 'CRETRY' });
 
-    const stuck = await kept('status');
+    // The CLI runs in a child process with its own clock: it is told the test's moment.
+    const stuck = await kept('status', '--at', now.toISOString());
     expect(stuck.code).toBe(1);
     expect(stuck.stdout).toContain('Slack token: accepted');
     expect(stuck.stdout).toContain(`${failed.id} cadence_overdue to CRETRY`);
@@ -154,6 +155,7 @@ describe('npm run kept -- status / retry', () => {
     const again = await kept('retry', '--delivery', failed.id);
     expect(again.stdout).toContain('is pending, not failed: nothing to retry');
     expect((await kept('retry', '--delivery', 'nope')).code).toBe(2);
+    expect((await kept('status', '--at', 'yesterday')).code).toBe(2);
 
     const queue = new Queue(QUEUES.deliveries, { connection: redis, prefix });
     expect(await (await queue.getJob(deliverJobId(failed.id)))?.getState()).toBe('waiting');
@@ -168,7 +170,7 @@ describe('npm run kept -- status / retry', () => {
     }
     expect(slack.callsTo('chat.postMessage').filter((c) => c.channel === 'CRETRY')).toHaveLength(1);
 
-    const fine = await kept('status');
+    const fine = await kept('status', '--at', now.toISOString());
     expect(fine.stdout).toContain('OK: nothing is stuck.');
     expect(fine.code).toBe(0);
   });

@@ -1,18 +1,25 @@
 // Scenario 4 — delivery. Ledger rows to many channels through the real workers (BullMQ, Redis
 // pacing, the ledger) and the fake Slack Web API enforcing one post per second per channel.
 // Completion time beside the theoretical minimum ((posts per channel − 1) × 1 s); nothing lost,
-// nothing doubled, no 429s.
+// nothing doubled, no 429s. With `workspaces` > 1 (OAuth mode, issue 17) the channels belong to that
+// many workspaces, each installed with its own encrypted token: one client per workspace, and every
+// post must carry its own workspace's token.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { systemClock } from '../src/clock.js';
 import { enqueueDeliveries } from '../src/jobs/queues.js';
 import { SlackSender } from '../src/jobs/slack-sender.js';
+import { installedTokens, saveInstallation } from '../src/services/installations.js';
+import { keyring } from '../src/services/secrets.js';
 import { startWorkers } from '../src/jobs/worker.js';
 import { createTestDatabase } from '../tests/helpers/db.js';
 import { REDIS_URL } from '../tests/helpers/kept.js';
 import { memoryPhase, peakRssMb, startRssMb, quietLogger, rawClient, round, row, startChildSlack, type Row } from './common.js';
 
-export async function benchDelivery(opts: { quick: boolean }) {
+export async function benchDelivery(opts: { quick: boolean; workspaces?: number }) {
+  const workspaces = opts.workspaces ?? 1;
+  const scenario = workspaces > 1 ? `4 delivery, ${workspaces} workspaces` : '4 delivery';
+  const tokenOf = (w: number) => `xoxb-bench-${w}`;
   const total = opts.quick ? 400 : 2_000;
   const channels = opts.quick ? 40 : 200;
   const perChannel = total / channels;
@@ -26,18 +33,30 @@ export async function benchDelivery(opts: { quick: boolean }) {
   const { logger, lines } = quietLogger('bench-worker');
   let workers: Awaited<ReturnType<typeof startWorkers>> | undefined;
   try {
-    const { rows: ws } = await c.query<{ id: string }>(`INSERT INTO workspaces (slack_team_id, name) VALUES ('TDELIVER', 'Deliver') RETURNING id`);
+    const ring = keyring(randomBytes(32));
+    const wsIds: string[] = [];
+    for (let w = 0; w < workspaces; w++) {
+      const teamId = workspaces > 1 ? `TDELIVER${w}` : 'TDELIVER';
+      if (workspaces > 1) await saveInstallation(database.db, ring, { teamId, isEnterpriseInstall: false, botUserId: 'UBOT', scopes: ['chat:write'], botToken: tokenOf(w) }, new Date());
+      const { rows: ws } = await c.query<{ id: string }>(
+        `INSERT INTO workspaces (slack_team_id, name) VALUES ($1, 'Deliver') ON CONFLICT (slack_team_id) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+        [teamId],
+      );
+      wsIds.push(ws[0]!.id);
+    }
+    // Channel k belongs to workspace k mod workspaces.
     const { rows } = await c.query<{ id: string }>(
       `INSERT INTO deliveries (workspace_id, key, kind, destination, message, not_before)
-       SELECT $1, 'bench:' || i, 'bench', 'CB' || (i % $3), jsonb_build_object('text', 'Bench message ' || i), now()
+       SELECT ($1::uuid[])[1 + (i % $3) % $4], 'bench:' || i, 'bench', 'CB' || (i % $3), jsonb_build_object('text', 'Bench message ' || i), now()
        FROM generate_series(0, $2 - 1) i RETURNING id`,
-      [ws[0]!.id, total, channels],
+      [wsIds, total, channels, workspaces],
     );
     const ids = rows.map((r) => r.id);
 
     // The production workspace ceiling (300 posts a minute) would alone take total/300 minutes; it is
     // lifted here so the run measures the per-channel pacing and the worker machinery.
-    const sender = new SlackSender(database.db, systemClock, logger, { token: 'xoxb-bench', apiUrl: slack.apiUrl, redis, prefix, perMinute: 1_000_000 });
+    const auth = workspaces > 1 ? { tokens: installedTokens(database.db, ring) } : { token: 'xoxb-bench' };
+    const sender = new SlackSender(database.db, systemClock, logger, { ...auth, apiUrl: slack.apiUrl, redis, prefix, perMinute: 1_000_000 });
     workers = await startWorkers({ db: database.db, clock: systemClock, logger, sender, redisUrl: REDIS_URL, prefix, concurrency: 50, schedule: false });
 
     memoryPhase('delivery: workers');
@@ -65,6 +84,8 @@ export async function benchDelivery(opts: { quick: boolean }) {
     const lost = ids.filter((id) => !perDelivery.has(id)).length;
     const doubled = [...perDelivery.values()].filter((n) => n > 1).length;
     const rateLimited = posts.filter((p) => p.outcome === 'ratelimited').length;
+    // Each post with its own workspace's token (channel CBk: workspace k mod workspaces).
+    const wrongToken = workspaces > 1 ? posts.filter((p) => p.token !== tokenOf(Number(p.channel.slice(2)) % workspaces)).length : 0;
     // Per channel: when its first post landed, and the spacing of the rest.
     const byChannel = new Map<string, number[]>();
     for (const p of landed) byChannel.set(p.channel, [...(byChannel.get(p.channel) ?? []), p.at - startedAt]);
@@ -74,8 +95,8 @@ export async function benchDelivery(opts: { quick: boolean }) {
 
     const out: Row[] = [
       row({
-        scenario: '4 delivery',
-        metric: `${total} rows → ${channels} channels, completion`,
+        scenario,
+        metric: `${total} rows → ${channels} channels${workspaces > 1 ? ` in ${workspaces} workspaces` : ''}, completion`,
         value: elapsedMs / 1000,
         unit: 's',
         reference: minimumMs / 1000,
@@ -83,16 +104,19 @@ export async function benchDelivery(opts: { quick: boolean }) {
         target: '≤ 1.2×',
         ok: elapsedMs <= minimumMs * 1.2,
       }),
-      row({ scenario: '4 delivery', metric: 'lost (rows never posted)', value: lost, unit: 'rows', target: '0', ok: lost === 0 }),
-      row({ scenario: '4 delivery', metric: 'doubled (posted > once)', value: doubled, unit: 'rows', target: '0', ok: doubled === 0 }),
-      row({ scenario: '4 delivery', metric: '429s from Slack', value: rateLimited, unit: 'calls', target: '0', ok: rateLimited === 0 }),
-      row({ scenario: '5 memory', metric: 'peak RSS, delivery workers', value: peakRssMb('delivery: workers'), unit: 'MB', reference: startRssMb('delivery: workers'), referenceLabel: 'at phase start' }),
+      row({ scenario, metric: 'lost (rows never posted)', value: lost, unit: 'rows', target: '0', ok: lost === 0 }),
+      row({ scenario, metric: 'doubled (posted > once)', value: doubled, unit: 'rows', target: '0', ok: doubled === 0 }),
+      row({ scenario, metric: '429s from Slack', value: rateLimited, unit: 'calls', target: '0', ok: rateLimited === 0 }),
+      ...(workspaces > 1
+        ? [row({ scenario, metric: "posts with another workspace's token", value: wrongToken, unit: 'calls', target: '0', ok: wrongToken === 0 })]
+        : [row({ scenario: '5 memory', metric: 'peak RSS, delivery workers', value: peakRssMb('delivery: workers'), unit: 'MB', reference: startRssMb('delivery: workers'), referenceLabel: 'at phase start' })]),
     ];
     return {
       rows: out,
       details: {
         total,
         channels,
+        workspaces,
         perChannel,
         elapsedS: round(elapsedMs / 1000, 2),
         minimumS: minimumMs / 1000,

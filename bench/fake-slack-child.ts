@@ -20,6 +20,8 @@ export interface ChildReport {
 export interface ChildPost {
   channel: string;
   deliveryId: string;
+  /** The bot token the post carried (OAuth mode: its workspace's). */
+  token: string;
   text: string;
   at: number;
   outcome: string;
@@ -43,7 +45,7 @@ for await (const line of createInterface({ input: process.stdin })) {
   if (asked !== 'report' && asked !== 'snapshot') continue;
   const posts: ChildPost[] = slack.calls
     .filter((c) => c.method === 'chat.postMessage')
-    .map((c) => ({ channel: String(c.args.channel), deliveryId: String(c.args.metadata?.event_payload?.delivery_id), text: String(c.args.text ?? ''), at: c.at, outcome: c.outcome }));
+    .map((c) => ({ channel: String(c.args.channel), deliveryId: String(c.args.metadata?.event_payload?.delivery_id), token: String(c.token ?? ''), text: String(c.args.text ?? ''), at: c.at, outcome: c.outcome }));
   const replies: ChildReply[] = slack.responses.map((r) => ({ id: r.id, text: String((r.body as { text?: unknown } | null)?.text ?? r.body ?? ''), at: r.at }));
   const viewsOpened = slack.calls.filter((c) => c.method === 'views.open' && c.outcome === 'ok').length;
   const methods: Record<string, number> = {};

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,import,flood,match]
+// npm run bench [-- --quick] [-- --only ack,scan,digest,delivery,delivery20,import,flood,match]
 // Runs each scenario on its own fresh databases (dropped afterwards), prints a table and writes
 // bench/results.json.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,8 @@ const scenarios = [
   // The two memory phases (ack, delivery) run first, before the large seeds grow the heap.
   { name: 'ack', run: benchAck },
   { name: 'delivery', run: benchDelivery },
+  // The same posts across 20 workspaces, each with its own token (OAuth mode).
+  { name: 'delivery20', run: (o: { quick: boolean }) => benchDelivery({ ...o, workspaces: 20 }) },
   { name: 'scan', run: benchScan },
   { name: 'digest', run: benchDigest },
   { name: 'import', run: benchImport },

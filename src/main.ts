@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { createBot, health } from './bot/app.js';
 import { runConsole } from './console/console.js';
 import { systemClock } from './clock.js';
-import { ConfigError, loadConfig, redactSecrets, type Config } from './config.js';
+import { ConfigError, configKeyring, loadConfig, redactSecrets, slackTokens, type Config } from './config.js';
 import { createDb } from './db/client.js';
 import { migrate } from './db/migrate.js';
 import { openQueues } from './jobs/queues.js';
@@ -45,7 +45,14 @@ async function main(config: Config): Promise<void> {
       metrics,
       adminPassword: config.KEPT_ADMIN_PASSWORD,
       fairUse: { prefix: config.KEPT_QUEUE_PREFIX, personWritesPerMinute: config.KEPT_PERSON_WRITES_PER_MINUTE, workspaceWritesPerMinute: config.KEPT_WORKSPACE_WRITES_PER_MINUTE },
-      slack: { botToken: config.slack.botToken, apiUrl: config.SLACK_API_URL, signingSecret: config.slack.signingSecret, ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}) },
+      slack: {
+        apiUrl: config.SLACK_API_URL,
+        signingSecret: config.slack.signingSecret,
+        ...(config.slack.kind === 'oauth'
+          ? { oauth: { clientId: config.slack.clientId, clientSecret: config.slack.clientSecret, stateSecret: config.slack.stateSecret, keyring: configKeyring(config)! } }
+          : { botToken: config.slack.botToken }),
+        ...(config.slack.kind === 'socket' ? { appToken: config.slack.appToken } : {}),
+      },
     });
     const port = await bot.start(config.PORT);
     logger.info(`bot listening on :${port} (${config.slack.kind === 'socket' ? 'Socket Mode; GET /healthz, /metrics' : 'POST /slack/events, GET /healthz, /metrics'})`);
@@ -53,8 +60,9 @@ async function main(config: Config): Promise<void> {
   }
 
   if (config.KEPT_ROLES.includes('worker')) {
-    const sender = new SlackSender(db, systemClock, logger, { token: config.slack.botToken, apiUrl: config.SLACK_API_URL, redis, prefix: config.KEPT_QUEUE_PREFIX, fetch: metrics.slackFetch() });
-    const workers = await startWorkers({ db, clock: systemClock, logger, sender, redisUrl: config.REDIS_URL, prefix: config.KEPT_QUEUE_PREFIX, metrics });
+    const tokens = config.slack.kind === 'oauth' ? { tokens: slackTokens(config, db)! } : { token: config.slack.botToken };
+    const sender = new SlackSender(db, systemClock, logger, { ...tokens, apiUrl: config.SLACK_API_URL, redis, prefix: config.KEPT_QUEUE_PREFIX, fetch: metrics.slackFetch() });
+    const workers = await startWorkers({ db, clock: systemClock, logger, sender, redisUrl: config.REDIS_URL, prefix: config.KEPT_QUEUE_PREFIX, metrics, retentionDays: config.KEPT_RETENTION_DAYS });
     logger.info('workers started: scanning every minute, delivering prompts');
     stops.push(() => workers.close());
     if (!config.KEPT_ROLES.includes('bot')) {

@@ -3,8 +3,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
-import { App, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Authorize, type Receiver } from '@slack/bolt';
-import type { WebClientOptions } from '@slack/web-api';
+import { App, ErrorCode, HTTPModuleFunctions, HTTPReceiver, isValidSlackRequest, type Authorize, type Receiver } from '@slack/bolt';
+import { WebClient, type FetchFunction, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/client.js';
@@ -17,6 +17,9 @@ import { installGuard } from './guard.js';
 import { Metrics } from '../ops/metrics.js';
 import { opsRoutes } from '../ops/http.js';
 import { requestObserver, withRequestLogContext } from './observe.js';
+import { installationStore, installPages, stateStore, BOT_SCOPES, type OAuthOptions } from './install.js';
+import { deactivateWorkspace, installedTokens, singleToken, TOKEN_GONE, type TokenSource } from '../services/installations.js';
+import { removeDigestScheduler, upsertDigestScheduler } from '../jobs/digest.job.js';
 
 export interface BotDeps {
   db: Db;
@@ -32,7 +35,10 @@ export interface BotDeps {
   /** Turns on the queue view at /admin/queues (src/ops/queue-view.ts). */
   adminPassword?: string;
   slack: {
-    botToken: string;
+    /** Single-workspace mode: the one bot token. */
+    botToken?: string;
+    /** OAuth mode (instead of botToken): installs in any number of workspaces, each with its own token. */
+    oauth?: OAuthOptions;
     apiUrl: string;
     signingSecret?: string;
     /** Set for Socket Mode. */
@@ -40,6 +46,8 @@ export interface BotDeps {
     /** The console: payloads arrive through app.processEvent, not over the network. */
     inProcess?: boolean;
   };
+  /** Where each workspace's bot token comes from; built from `slack` when absent. */
+  tokens?: TokenSource;
   /** Told of every error a listener ends with, after it is answered (the console counts them to fail a script). */
   onListenerError?: (err: Error) => void;
 }
@@ -64,15 +72,58 @@ export function interactiveClientOptions(apiUrl: string): WebClientOptions {
   return { slackApiUrl: apiUrl, timeout: 5000, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
 }
 
+/** A fetch for Slack's Web API that tells `refused` of every answer saying the token is gone. */
+function watchRefusals(base: FetchFunction, refused: (token: string, code: string) => void): FetchFunction {
+  return async (url, init) => {
+    const res = await base(url, init);
+    if ((res.headers.get('content-type') ?? '').includes('json') && 'clone' in res) {
+      const body = (await (res as unknown as Response).clone().json().catch(() => null)) as { ok?: boolean; error?: string } | null;
+      if (body?.ok === false && body.error && TOKEN_GONE.has(body.error)) {
+        const headers = new Headers((init as { headers?: HeadersInit } | undefined)?.headers);
+        const token = (headers.get('authorization') ?? '').replace(/^Bearer /, '');
+        if (token) refused(token, body.error);
+      }
+    }
+    return res;
+  };
+}
+
 export function createBot(deps: BotDeps): Bot {
+  let onRefused: (token: string, code: string) => Promise<void> = async () => {};
   const { slack, logger } = deps;
   const socketMode = Boolean(slack.appToken);
   const inProcess = slack.inProcess === true;
   const metrics = deps.metrics ?? new Metrics();
   const observer = requestObserver(metrics, logger);
+  const { oauth } = slack;
+  // Every interactive client (Bolt's per-token ones and Kept's own) counts its calls and reports a refused token.
+  const slackFetch = watchRefusals(metrics.slackFetch(), (token, code) => void onRefused(token, code));
   let receiver: HTTPReceiver | undefined;
   if (!socketMode && !inProcess) {
     receiver = new HTTPReceiver({
+      // OAuth mode: Bolt serves GET /slack/install and /slack/oauth_redirect, and its authorize
+      // reads each request's workspace token from the installation store.
+      ...(oauth
+        ? {
+            clientId: oauth.clientId,
+            clientSecret: oauth.clientSecret,
+            stateSecret: oauth.stateSecret,
+            scopes: BOT_SCOPES,
+            installationStore: installationStore(deps.db, oauth.keyring, deps.clock, async (teamId) => {
+              // A reinstall resumes: the workspace's digests get their schedulers back.
+              if (!deps.queues) return;
+              const subs = await deps.db.digestSubscription.findMany({ where: { workspace: { slackTeamId: teamId } } });
+              for (const sub of subs) await upsertDigestScheduler(deps.queues, sub);
+            }),
+            installerOptions: {
+              directInstall: false,
+              renderHtmlForInstallPath: installPages.install,
+              stateStore: stateStore(oauth.stateSecret, deps.redis, deps.fairUse?.prefix ?? 'kept'),
+              callbackOptions: { success: installPages.success, failure: installPages.failure },
+              clientOptions: { slackApiUrl: slack.apiUrl, timeout: 10_000, retryConfig: { retries: 1 } },
+            },
+          }
+        : {}),
       signingSecret: slack.signingSecret ?? '',
       endpoints: '/slack/events',
       // Answer Slack as soon as a listener calls ack(); slow work continues after the response.
@@ -82,7 +133,7 @@ export function createBot(deps: BotDeps): Bot {
     });
   }
   const app = new App({
-    token: slack.botToken,
+    ...(oauth ? {} : { token: slack.botToken }),
     logger,
     // Without it Bolt resets the shared logger to INFO.
     logLevel: logger.getLevel(),
@@ -90,22 +141,58 @@ export function createBot(deps: BotDeps): Bot {
     // Bolt would call auth.test from its constructor and crash the process on a network error;
     // start() checks the token itself instead.
     tokenVerificationEnabled: false,
-    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: metrics.slackFetch() },
+    clientOptions: { ...interactiveClientOptions(slack.apiUrl), fetch: slackFetch },
     ...(socketMode
       ? { socketMode: true, appToken: slack.appToken }
       : { receiver: receiver ?? ({ init: () => {}, start: async () => {}, stop: async () => {} } satisfies Receiver) }),
   });
-  cacheBotIdentity(app, slack.botToken);
+  // Single-workspace mode; in OAuth mode Bolt's installer authorizes each request with its workspace's install.
+  if (!oauth) cacheBotIdentity(app, slack.botToken ?? '');
   observer.install(app);
   const fairUse = installFairUse(app, deps);
   // Outermost: whatever a request holds, it is acknowledged (src/bot/guard.ts).
   installGuard(app, logger);
-  registerListeners(app, deps);
-  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown }) => {
-    await withRequestLogContext(args, () => handleError(args, app.client, logger));
+  // Every Slack call uses the token of the workspace it concerns.
+  const tokens = deps.tokens ?? (oauth ? installedTokens(deps.db, oauth.keyring) : singleToken(slack.botToken ?? ''));
+  const clients = new Map<string, WebClient>();
+  const clientForToken = (token: string) => {
+    let c = clients.get(token);
+    if (!c) clients.set(token, (c = new WebClient(token, { ...interactiveClientOptions(slack.apiUrl), fetch: slackFetch })));
+    return c;
+  };
+  const clientFor = async (workspaceId: string) => (oauth ? clientForToken((await tokens.tokenFor(workspaceId)) ?? '') : app.client);
+  registerListeners(app, { ...deps, tokens }, clientFor);
+  const onError = async (args: { error: Error & { original?: unknown }; body?: unknown; context?: { botToken?: string; teamId?: string } }) => {
+    // No install for this workspace (uninstalled, or never installed): Kept answers nothing there.
+    if (oauth && (args.error as { code?: string }).code === ErrorCode.AuthorizationError) return void logger.debug('no install for this request:', args.error.message);
+    const client = oauth && args.context?.botToken ? clientForToken(args.context.botToken) : app.client;
+    await withRequestLogContext(args, () => handleError(args, client, logger));
     deps.onListenerError?.((args.error.original as Error | undefined) ?? args.error);
   };
   app.error(onError as unknown as Parameters<App['error']>[0]);
+
+  /**
+   * OAuth mode: a workspace whose token Slack refuses to any call (invalid_auth, account_inactive,
+   * token_revoked) is marked inactive, not retried forever. Calls are watched at the HTTP client, so
+   * a refusal a listener handles itself (a form that falls back to a button) counts as well.
+   */
+  const tokenTeams = new Map<string, string>();
+  if (oauth) {
+    app.use(async ({ context, next }) => {
+      if (context.botToken && context.teamId) tokenTeams.set(context.botToken, context.teamId);
+      await next();
+    });
+  }
+  onRefused = async (token: string, code: string) => {
+    const teamId = tokenTeams.get(token);
+    if (!oauth || !teamId) return;
+    tokenTeams.delete(token);
+    const gone = await deactivateWorkspace(deps.db, teamId, code, deps.clock.now()).catch((err: Error) => logger.error('marking a workspace inactive:', err));
+    if (!gone) return;
+    tokens.forget(gone.workspaceId);
+    if (deps.queues) for (const id of gone.digestIds) await removeDigestScheduler(deps.queues, id).catch(() => undefined);
+    logger.warn(`workspace ${teamId}: Slack refused its token (${code}); marked inactive until Kept is installed again`);
+  };
 
   let server: Server | undefined;
   const ops = opsRoutes({ metrics, logger, adminPassword: deps.adminPassword, queues: deps.queues ? [deps.queues.deliveries, deps.queues.ticks] : [] });
@@ -168,6 +255,11 @@ export function createBot(deps: BotDeps): Bot {
         res.end(req.method === 'HEAD' ? undefined : JSON.stringify({ ok, checks }));
       });
     }
+    // OAuth mode: Bolt's installer serves the install page and completes the install on the redirect.
+    if (receiver && oauth && (path === '/slack/install' || path === '/slack/oauth_redirect')) {
+      if (req.method !== 'GET') return answer(res, 405, { allow: 'GET' }, req);
+      return receiver.requestListener(req, res);
+    }
     if (receiver && path === '/slack/events') {
       return void slackEvents(req, res, receiver).catch((err) => {
         logger.error('a request to /slack/events failed before Bolt took it:', err);
@@ -183,7 +275,7 @@ export function createBot(deps: BotDeps): Bot {
     metrics,
     async start(port) {
       if (inProcess) return 0;
-      await Promise.all([checkToken(app, logger), warmUp(deps)]);
+      await Promise.all([oauth ? undefined : checkToken(app, logger), warmUp(deps)]);
       server = createServer(onRequest);
       await new Promise<void>((resolve, reject) => {
         server!.once('error', reject);

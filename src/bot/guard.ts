@@ -97,13 +97,19 @@ const blockActions = z.looseObject({
 });
 const blockSuggestion = z.looseObject({ type: z.literal('block_suggestion'), user, team: team.nullish(), action_id: str, value: z.string().max(4_000) });
 const shortcut = z.looseObject({ type: z.enum(['shortcut', 'message_action']), user, team: team.nullish(), callback_id: str, trigger_id: str });
-// Kept subscribes to one event (app_home_opened); others are acknowledged without reaching Bolt.
+// Kept subscribes to app_home_opened, app_uninstalled and tokens_revoked; others are acknowledged without reaching Bolt.
 const event = z.looseObject({
   type: z.literal('event_callback'),
   team_id: slackTeamId,
   authorizations: z.array(record).optional(),
-  event: z.looseObject({ type: z.literal(EVENTS.appHomeOpened), user: slackUserId, tab: z.string().optional(), channel: z.string().optional() }),
+  event: z.union([
+    z.looseObject({ type: z.literal(EVENTS.appHomeOpened), user: slackUserId, tab: z.string().optional(), channel: z.string().optional() }),
+    // OAuth mode (issue 17): the token of this workspace is gone.
+    z.looseObject({ type: z.literal(EVENTS.appUninstalled) }),
+    z.looseObject({ type: z.literal(EVENTS.tokensRevoked), tokens: z.looseObject({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
+  ]),
 });
+const EVENT_TYPES: readonly string[] = [EVENTS.appHomeOpened, EVENTS.appUninstalled, EVENTS.tokensRevoked];
 
 type Kind = 'command' | 'block_actions' | 'view_submission' | 'view_closed' | 'block_suggestion' | 'shortcut' | 'event_callback';
 const SHAPES: Record<Kind, z.ZodType> = {
@@ -149,7 +155,7 @@ export function checkEnvelope(body: unknown): Checked {
   if (kind === 'command' && b.event !== undefined) return { ok: false, kind, why: 'unexpected event' };
   if (!kind) return { ok: false, kind: null, why: `a request of type ${JSON.stringify(String(b.type ?? '')).slice(0, 40)}` };
   const eventType = (b.event as { type?: unknown } | null | undefined)?.type;
-  if (kind === 'event_callback' && typeof eventType === 'string' && eventType !== EVENTS.appHomeOpened) {
+  if (kind === 'event_callback' && typeof eventType === 'string' && !EVENT_TYPES.includes(eventType)) {
     return { ok: false, kind: null, why: 'an event Kept does not subscribe to' };
   }
   // No one can type a NUL, and Postgres refuses it in text: a request carrying one is not Slack's.

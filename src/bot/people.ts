@@ -31,23 +31,27 @@ export interface Actor {
 
 export class Directory {
   /** Team id → workspace row. Only its id is relied on; settings are read fresh where they matter. */
-  private readonly workspaces = new Map<string, Workspace>();
+  private readonly workspaces = new Map<string, { ws: Workspace; at: number }>();
   private readonly users = new Map<string, { user: Promise<User>; at: number }>();
-  readonly profiles: ProfileSource;
 
+  /** `clientFor` gives the Web API client holding the workspace's own bot token (OAuth mode: each its own). */
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    client: WebClient,
-  ) {
-    this.profiles = slackProfiles(client);
+    private readonly clientFor: (workspaceId: string) => Promise<WebClient>,
+  ) {}
+
+  /** Profiles read from Slack with the token of the workspace they belong to. */
+  profiles(workspaceId: string): ProfileSource {
+    return { lookup: async (slackUserId) => slackProfiles(await this.clientFor(workspaceId)).lookup(slackUserId) };
   }
 
   async workspace(teamId: string): Promise<Workspace> {
+    // Remembered for a minute, not for ever: a workspace purged and installed again gets a new row.
     const cached = this.workspaces.get(teamId);
-    if (cached) return cached;
+    if (cached && Date.now() - cached.at < USER_CACHE_MS) return cached.ws;
     const ws = await ensureWorkspace(this.db, teamId);
-    this.workspaces.set(teamId, ws);
+    this.workspaces.set(teamId, { ws, at: Date.now() });
     return ws;
   }
 
@@ -59,7 +63,7 @@ export class Directory {
     const key = `${workspaceId}|${slackUserId}`;
     const hit = this.users.get(key);
     if (hit && Date.now() - hit.at < USER_CACHE_MS) return hit.user;
-    const user = ensureUser(this.db, this.clock, this.profiles, workspaceId, slackUserId, fallbackName);
+    const user = ensureUser(this.db, this.clock, this.profiles(workspaceId), workspaceId, slackUserId, fallbackName);
     if (this.users.size >= 10_000) this.users.clear();
     this.users.set(key, { user, at: Date.now() });
     user.catch(() => this.users.delete(key));
@@ -77,7 +81,7 @@ export class Directory {
    * replaces the cached one.
    */
   async authorize(actor: Actor, ...policies: Policy[]): Promise<void> {
-    const user = await authorize({ db: this.db, clock: this.clock, profiles: this.profiles }, actor.workspace.id, actor.user, ...policies);
+    const user = await authorize({ db: this.db, clock: this.clock, profiles: this.profiles(actor.workspace.id) }, actor.workspace.id, actor.user, ...policies);
     if (user !== actor.user) this.users.set(`${actor.workspace.id}|${user.slackUserId}`, { user: Promise.resolve(user), at: Date.now() });
   }
 }

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { systemClock } from '../clock.js';
-import type { Config } from '../config.js';
+import { slackTokens, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { dataClient, slackLookup } from '../bot/slack-data.js';
 import { requireAccount } from '../services/accounts.js';
@@ -41,7 +41,8 @@ export async function importCommand(args: string[], db: Db, config: Config): Pro
     throw new UserError(`Cannot read ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}.`);
   });
   const ws = await pickWorkspace(db, values.workspace);
-  const slack = config.slack.kind === 'none' ? null : slackLookup(dataClient(config.slack.botToken, config.SLACK_API_URL));
+  const token = await slackTokens(config, db)?.tokenFor(ws.id);
+  const slack = token ? slackLookup(dataClient(token, config.SLACK_API_URL)) : null;
   const report = await runImport(db, systemClock, {
     workspaceId: ws.id,
     kind: kind as ImportKind,

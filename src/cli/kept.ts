@@ -7,6 +7,8 @@
 //   export accounts|contacts|commitments|touches [--since DATE] [--account NAME] > FILE.csv
 //   status [--json]                               is anything stuck? (exit 1 when so)
 //   retry --delivery ID                           send a failed delivery again
+//   rotate-key                                    re-encrypt the stored tokens under a new key
+//   purge --workspace T0123                       delete a workspace's data at once
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { createDb } from '../db/client.js';
@@ -18,6 +20,7 @@ import { render } from '../console/render.js';
 import { enqueueDeliveries, openQueues } from '../jobs/queues.js';
 import { DATA_USAGE, exportCommand, importCommand } from './data.js';
 import { retryCommand, STATUS_USAGE, statusCommand } from './status.js';
+import { INSTALLS_USAGE, purgeCommand, rotateKeyCommand } from './installs.js';
 import { systemClock } from '../clock.js';
 
 const USAGE = `Usage:
@@ -25,7 +28,8 @@ const USAGE = `Usage:
   npm run kept -- scan [--at 2026-12-01T09:00:00Z]
   npm run kept -- digest --channel C0123 --preview | --send
 ${DATA_USAGE}
-${STATUS_USAGE}`;
+${STATUS_USAGE}
+${INSTALLS_USAGE}`;
 
 async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
   if (!values.channel || values.preview === values.send) {
@@ -73,6 +77,16 @@ async function main(argv: string[]): Promise<number> {
     const db = createDb(config.DATABASE_URL);
     try {
       return command === 'import' ? await importCommand(rest, db, config) : await exportCommand(rest, db);
+    } finally {
+      await db.$disconnect();
+    }
+  }
+  if (command === 'rotate-key' || command === 'purge') {
+    const config = loadConfig();
+    await migrate(config.DATABASE_URL);
+    const db = createDb(config.DATABASE_URL);
+    try {
+      return command === 'rotate-key' ? await rotateKeyCommand(db, config) : await purgeCommand(rest, db);
     } finally {
       await db.$disconnect();
     }

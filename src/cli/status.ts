@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { WebClient } from '@slack/web-api';
 import type { Clock } from '../clock.js';
-import type { Config } from '../config.js';
+import { slackTokens, type Config } from '../config.js';
 import type { Db } from '../db/client.js';
 import { digestSchedulerId } from '../jobs/digest.job.js';
 import { openQueues, requeueDelivery } from '../jobs/queues.js';
@@ -39,7 +39,17 @@ export async function statusCommand(args: string[], db: Db, config: Config, cloc
     const report = await operatorStatus({
       db,
       now,
-      ...(config.slack.kind === 'none' ? {} : { checkToken: () => checkToken(config.slack.kind === 'none' ? '' : config.slack.botToken, config.SLACK_API_URL) }),
+      // One token to check in single-workspace mode; in OAuth mode each workspace has its own, and one
+      // Slack refuses marks its workspace inactive.
+      ...(config.slack.kind === 'http' || config.slack.kind === 'socket' ? { checkToken: () => checkToken(config.slack.kind === 'http' || config.slack.kind === 'socket' ? config.slack.botToken : '', config.SLACK_API_URL) } : {}),
+      ...(config.slack.kind === 'oauth'
+        ? {
+            checkWorkspaceToken: async (workspaceId: string) => {
+              const token = await slackTokens(config, db)!.tokenFor(workspaceId);
+              return token ? checkToken(token, config.SLACK_API_URL) : null;
+            },
+          }
+        : {}),
       hasScheduler: async (id) => Boolean(await queues.ticks.getJobScheduler(digestSchedulerId(id))),
     });
     console.log(values.json ? JSON.stringify(report, null, 2) : statusText(report));

@@ -124,8 +124,9 @@ export async function removeDigestScheduler(queues: Pick<Queues, 'ticks'>, subsc
 
 /** Runs a digest job: the moment it was scheduled for decides its week. */
 export async function runDigestJob(db: Db, queues: Queues, subscriptionId: string, now: Date, scheduledFor: Date): Promise<string[]> {
-  const sub = await db.digestSubscription.findUnique({ where: { id: subscriptionId } });
-  if (!sub) return [];
+  const sub = await db.digestSubscription.findUnique({ where: { id: subscriptionId }, include: { workspace: { select: { inactiveSince: true } } } });
+  // A workspace Kept was removed from gets nothing (its scheduler is removed; this is a straggler).
+  if (!sub || sub.workspace.inactiveSince) return [];
   const created = await recordDigest(db, sub, now, scheduledFor);
   await enqueueDeliveries(queues, created);
   return created;
@@ -136,7 +137,7 @@ export async function runDigestJob(db: Db, queues: Queues, subscriptionId: strin
  * and send, late and once, any digest whose moment this week passed while no worker was running.
  */
 export async function reconcileDigests(db: Db, queues: Queues, now: Date): Promise<string[]> {
-  const subs = await db.digestSubscription.findMany();
+  const subs = await db.digestSubscription.findMany({ where: { workspace: { inactiveSince: null } } });
   const created: string[] = [];
   for (const sub of subs) {
     await upsertDigestScheduler(queues, sub);

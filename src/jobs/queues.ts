@@ -3,7 +3,9 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 
 export const QUEUES = { deliveries: 'deliveries', ticks: 'ticks' } as const;
-export const JOBS = { deliver: 'deliver', scan: 'scan', digest: 'digest' } as const;
+export const JOBS = { deliver: 'deliver', scan: 'scan', digest: 'digest', retention: 'retention' } as const;
+/** Daily: deletes the data of workspaces Kept was removed from more than KEPT_RETENTION_DAYS ago. */
+export const RETENTION_SCHEDULER_ID = 'retention-daily';
 /** The scheduler that ticks the scan every minute. */
 export const SCAN_SCHEDULER_ID = 'scan-every-minute';
 export const SCAN_EVERY_MS = 60_000;

@@ -61,7 +61,7 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
         if (to <= from) return { window: null, planned: [], created: [] };
         const t0 = performance.now();
         const { drafts, advances } = await collectPrompts(tx, { from, to });
-        const fresh = await withoutRecorded(tx, drafts);
+        const fresh = await withoutRecorded(tx, await activeOnly(tx, drafts));
         const t1 = performance.now();
         await advanceCommitments(tx, advances);
         const t2 = performance.now();
@@ -81,6 +81,14 @@ export async function scan(db: Db, at: Date, opts: { dryRun?: boolean } = {}): P
     if (err instanceof DryRun) return err.result;
     throw err;
   }
+}
+
+/** Drops prompts for workspaces Kept is no longer installed in (issue 17): nothing is sent there. */
+async function activeOnly(tx: Tx, drafts: PromptDraft[]): Promise<PromptDraft[]> {
+  const inactive = await tx.workspace.findMany({ where: { inactiveSince: { not: null } }, select: { id: true } });
+  if (!inactive.length) return drafts;
+  const gone = new Set(inactive.map((w) => w.id));
+  return drafts.filter((d) => !gone.has(d.workspaceId));
 }
 
 /** Drops prompts raised before (same key): the ledger, not the window, is what guarantees once. */

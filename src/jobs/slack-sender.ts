@@ -1,7 +1,7 @@
-// Posts ledger rows to Slack, once. Its own WebClient (bounded timeout, no automatic retries, a 429
-// is an answer) so background sending never slows the interactive side, and pacing shared by all
-// worker processes through Redis: each post takes a turn per channel (about one a second), under a
-// workspace ceiling.
+// Posts ledger rows to Slack, once. Its own WebClient per workspace, with that workspace's token
+// (bounded timeout, no automatic retries, a 429 is an answer, so a rate limit in one workspace never
+// delays another's posts, nor the interactive side), and pacing shared by all worker processes
+// through Redis: each post takes a turn per channel (about one a second), under a workspace ceiling.
 import { ErrorCode, WebClient, type FetchFunction } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Clock } from '../clock.js';
@@ -11,9 +11,13 @@ import type { Logger } from '../logger.js';
 import { claim, markFailed, markSent, markSkipped, markUncertain, release, setMessage } from '../services/ledger.js';
 import { composeDelivery, isPromptDelivery } from './compose.js';
 import { composeDigest } from './digest.job.js';
+import { deactivateWorkspace, singleToken, TOKEN_GONE, type TokenSource } from '../services/installations.js';
 
 export interface SenderOptions {
-  token: string;
+  /** Single-workspace mode: one token for every post. */
+  token?: string;
+  /** OAuth mode: each workspace's own token; a workspace whose token Slack refuses is marked inactive. */
+  tokens?: TokenSource;
   apiUrl: string;
   redis: Redis;
   /** Key prefix in Redis (the BullMQ prefix), so deployments and tests do not share pacing. */
@@ -33,7 +37,7 @@ export type SendOutcome = (
   | { kind: 'sent'; ts: string }
   | { kind: 'found'; ts: string } // an earlier attempt had landed
   | { kind: 'done' } // already sent, failed or skipped
-  | { kind: 'skipped'; reason: string } // nothing it carried was still true when its moment came
+  | { kind: 'skipped'; reason: string; inactive?: { digestIds: string[] } } // nothing it carried was still true when its moment came, or the workspace is gone
   | { kind: 'failed'; error: string } // Slack refused it for good
   | { kind: 'later'; delayMs: number; slot?: number } // not yet: working hours, the channel's turn, a rate limit
 ) & {
@@ -57,8 +61,11 @@ const MAYBE_LANDED = new Set(['internal_error', 'fatal_error', 'request_timeout'
 export class UncertainPost extends Error {}
 
 export class SlackSender {
-  readonly client: WebClient;
   private readonly ims = new Map<string, string>();
+  private readonly clients = new Map<string, WebClient>();
+  private readonly tokens: TokenSource;
+  /** OAuth mode: a refused token marks its workspace inactive (single-workspace mode: the operator fixes SLACK_BOT_TOKEN). */
+  private readonly deactivates: boolean;
 
   constructor(
     private readonly db: Db,
@@ -66,21 +73,61 @@ export class SlackSender {
     private readonly logger: Logger,
     private readonly opts: SenderOptions,
   ) {
-    this.client = new WebClient(opts.token, {
-      slackApiUrl: opts.apiUrl,
-      timeout: opts.timeoutMs ?? 10_000,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logger,
-      ...(opts.fetch ? { fetch: opts.fetch } : {}),
-    });
+    this.tokens = opts.tokens ?? singleToken(opts.token ?? '');
+    this.deactivates = Boolean(opts.tokens);
+  }
+
+  /** One client per workspace token: a 429 answered to one workspace concerns only its own calls. */
+  private clientFor(token: string): WebClient {
+    let c = this.clients.get(token);
+    if (!c) {
+      c = new WebClient(token, {
+        slackApiUrl: this.opts.apiUrl,
+        timeout: this.opts.timeoutMs ?? 10_000,
+        retryConfig: { retries: 0 },
+        rejectRateLimitedCalls: true,
+        logger: this.logger,
+        ...(this.opts.fetch ? { fetch: this.opts.fetch } : {}),
+      });
+      this.clients.set(token, c);
+    }
+    return c;
+  }
+
+  async send(deliveryId: string, slot?: number): Promise<SendOutcome> {
+    const row = await this.db.delivery.findUnique({ where: { id: deliveryId }, select: { workspaceId: true, status: true } });
+    if (!row || ['sent', 'failed', 'skipped'].includes(row.status)) return { kind: 'done' };
+    const token = await this.tokens.tokenFor(row.workspaceId);
+    if (!token) {
+      const reason = 'Kept is no longer installed in this workspace';
+      await markSkipped(this.db, deliveryId, reason);
+      return { kind: 'skipped', reason };
+    }
+    try {
+      // Every call for this delivery goes through its workspace's own client.
+      return await this.sendWith(this.clientFor(token), deliveryId, slot);
+    } catch (err) {
+      const code = (err as { code?: string; data?: { error?: string } }).data?.error;
+      if (this.deactivates && code && TOKEN_GONE.has(code)) return this.tokenGone(row.workspaceId, deliveryId, code);
+      throw err;
+    }
+  }
+
+  /** Slack refused the workspace's token: mark it inactive (its pending deliveries skipped), never retried. */
+  private async tokenGone(workspaceId: string, deliveryId: string, code: string): Promise<SendOutcome> {
+    this.tokens.forget(workspaceId);
+    const ws = await this.db.workspace.findUnique({ where: { id: workspaceId }, select: { slackTeamId: true } });
+    const gone = ws ? await deactivateWorkspace(this.db, ws.slackTeamId, code, this.clock.now()) : null;
+    await markSkipped(this.db, deliveryId, `Slack refused the workspace's token (${code})`).catch(() => undefined);
+    this.logger.warn(`workspace ${ws?.slackTeamId ?? workspaceId}: Slack refused its token (${code}); marked inactive until Kept is installed again`);
+    return { kind: 'skipped', reason: `Slack refused the workspace's token (${code})`, inactive: { digestIds: gone?.digestIds ?? [] } };
   }
 
   /**
    * Posts the row if it is due and it is the channel's turn. `slot` is the turn this job was given
    * on an earlier attempt (Redis time, ms); without one it takes the next free turn and comes back then.
    */
-  async send(deliveryId: string, slot?: number): Promise<SendOutcome> {
+  private async sendWith(client: WebClient, deliveryId: string, slot?: number): Promise<SendOutcome> {
     const now = this.clock.now();
     if (slot === undefined) {
       // First look: is it due, and when is its destination's turn (a channel, or a person's DM)?
@@ -95,9 +142,9 @@ export class SlackSender {
     const c = await claim(this.db, deliveryId, now);
     if (c.kind === 'missing' || c.kind === 'done') return { kind: 'done' };
     if (c.kind === 'wait') return { kind: 'later', delayMs: Math.max(250, c.until.getTime() - now.getTime()) };
-    const channel = await this.channelOf(c.delivery.destination);
+    const channel = await this.channelOf(client, c.delivery.destination);
     if (c.mayHaveLanded) {
-      const ts = await this.findLanded(channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
+      const ts = await this.findLanded(client, channel, c.delivery, c.previousAttemptAt ?? c.delivery.createdAt, await this.threadOf(c.delivery));
       if (ts) {
         await markSent(this.db, deliveryId, { channelId: channel, ts, at: this.clock.now() });
         return { kind: 'found', ts };
@@ -106,7 +153,7 @@ export class SlackSender {
     if (isPromptDelivery(c.delivery)) {
       // Its moment has come: what it says is read from its items now, not from when it was raised.
       const composed = (await composeDelivery(this.db, c.delivery, now)) ?? (c.delivery.message === null ? { kind: 'skip' as const, reason: 'it carried nothing' } : null);
-      if (!composed) return this.post(c.delivery, channel);
+      if (!composed) return this.post(client, c.delivery, channel);
       if (composed.kind === 'skip') {
         await markSkipped(this.db, deliveryId, composed.reason);
         this.logger.info(`delivery ${c.delivery.key} skipped: ${composed.reason}`);
@@ -127,16 +174,16 @@ export class SlackSender {
       }
       c.delivery.message = composed.message as never;
       try {
-        return { ...(await this.post(c.delivery, channel)), follow: composed.follow, digestBuildMs };
+        return { ...(await this.post(client, c.delivery, channel)), follow: composed.follow, digestBuildMs };
       } catch (err) {
         // The replies are recorded whatever became of this attempt: the caller queues them still.
         throw Object.assign(err as Error, { follow: composed.follow });
       }
     }
-    return this.post(c.delivery, channel);
+    return this.post(client, c.delivery, channel);
   }
 
-  private async post(d: Delivery, channel: string): Promise<SendOutcome> {
+  private async post(client: WebClient, d: Delivery, channel: string): Promise<SendOutcome> {
     const msg = { ...(d.message as { text: string; blocks?: unknown[]; thread_ts?: string; thread_of?: string }) };
     if (msg.thread_of && !msg.thread_ts) {
       // A continuation goes in the thread of its first message, once that one is posted.
@@ -154,7 +201,7 @@ export class SlackSender {
     }
     let answered = false;
     try {
-      const res = await this.client.chat.postMessage({
+      const res = await client.chat.postMessage({
         channel,
         text: msg.text,
         ...(msg.blocks ? { blocks: msg.blocks as never } : {}),
@@ -177,6 +224,7 @@ export class SlackSender {
       }
       if (e.code === ErrorCode.PlatformError && !MAYBE_LANDED.has(e.data?.error ?? '')) {
         const code = e.data?.error ?? 'unknown_error';
+        if (this.deactivates && TOKEN_GONE.has(code)) throw err;
         if (PERMANENT.has(code)) {
           await markFailed(this.db, d.id, code);
           this.logger.warn(`delivery ${d.key} to ${channel} failed for good: ${code}`);
@@ -205,12 +253,12 @@ export class SlackSender {
    * A message Kept posted for this delivery since the previous attempt began, if any. Thread
    * replies are not in the channel's history, so a reply is looked for in its thread.
    */
-  private async findLanded(channel: string, d: Delivery, since: Date, threadTs?: string): Promise<string | null> {
+  private async findLanded(client: WebClient, channel: string, d: Delivery, since: Date, threadTs?: string): Promise<string | null> {
     const oldest = String(Math.floor(since.getTime() / 1000) - 60);
     let cursor: string | undefined;
     for (let page = 0; page < 5; page++) {
       const query = { channel, oldest, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const res = threadTs ? await this.client.conversations.replies({ ...query, ts: threadTs }) : await this.client.conversations.history(query);
+      const res = threadTs ? await client.conversations.replies({ ...query, ts: threadTs }) : await client.conversations.history(query);
       const hit = res.messages?.find((m) => (m as { metadata?: { event_payload?: { delivery_id?: string } } }).metadata?.event_payload?.delivery_id === d.id);
       if (hit?.ts) return hit.ts;
       cursor = res.response_metadata?.next_cursor;
@@ -220,13 +268,14 @@ export class SlackSender {
   }
 
   /** A DM goes to the person's IM channel (D…), so the post and any later lookup use the same id. */
-  private async channelOf(destination: string): Promise<string> {
+  private async channelOf(client: WebClient, destination: string): Promise<string> {
     if (!/^[UW]/.test(destination)) return destination;
-    const cached = this.ims.get(destination);
+    const key = `${client.token ?? ''}|${destination}`;
+    const cached = this.ims.get(key);
     if (cached) return cached;
-    const res = await this.client.conversations.open({ users: destination });
+    const res = await client.conversations.open({ users: destination });
     const id = res.channel?.id ?? destination;
-    this.ims.set(destination, id);
+    this.ims.set(key, id);
     return id;
   }
 

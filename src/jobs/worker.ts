@@ -7,8 +7,9 @@ import type { Db } from '../db/client.js';
 import { withLogContext, type Logger } from '../logger.js';
 import type { Metrics } from '../ops/metrics.js';
 import { stalled } from '../services/ledger.js';
-import { deliverJobId, enqueueDeliveries, JOBS, openQueues, QUEUES, SCAN_EVERY_MS, SCAN_SCHEDULER_ID, workerConnection, type Queues } from './queues.js';
-import { reconcileDigests, runDigestJob } from './digest.job.js';
+import { deliverJobId, enqueueDeliveries, JOBS, openQueues, QUEUES, RETENTION_SCHEDULER_ID, SCAN_EVERY_MS, SCAN_SCHEDULER_ID, workerConnection, type Queues } from './queues.js';
+import { purgeExpired } from '../services/installations.js';
+import { reconcileDigests, removeDigestScheduler, runDigestJob } from './digest.job.js';
 import { scan } from './scan.js';
 import type { SendOutcome, SlackSender } from './slack-sender.js';
 
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   schedule?: boolean;
   /** Backoff base for retried deliveries. */
   retryDelayMs?: number;
+  /** Days a removed workspace's data is kept (KEPT_RETENTION_DAYS); the daily job deletes it after. */
+  retentionDays?: number;
   /** Counts prompts, times ticks and digests, and watches the queues. */
   metrics?: Metrics;
 }
@@ -98,6 +101,8 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         throw err;
       });
       await follow(outcome.follow);
+      // The workspace's token is gone: its digests stop too (a reinstall registers them again).
+      if (outcome.kind === 'skipped' && outcome.inactive) for (const id of outcome.inactive.digestIds) await removeDigestScheduler(queues, id);
       if (outcome.digestBuildMs !== undefined) metrics?.digestBuild.observe(outcome.digestBuildMs / 1000);
       if (outcome.follow?.length) metrics?.prompts.inc({ kind: 'digest', outcome: 'recorded' }, outcome.follow.length);
       await count(job.data.deliveryId, outcome).catch((err: Error) => logger.warn('metrics:', err.message));
@@ -115,6 +120,11 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     QUEUES.ticks,
     async (job) => withLogContext({ queue: job.queueName, jobId: job.id, job: job.name }, async () => {
       if (job.name === JOBS.scan) return tick();
+      if (job.name === JOBS.retention) {
+        const purged = await purgeExpired(db, clock.now(), deps.retentionDays ?? 30);
+        if (purged.length) logger.info(`retention: deleted the data of ${purged.join(', ')}`);
+        return purged;
+      }
       if (job.name === JOBS.digest) {
         // A scheduler job is created ahead with a delay: its intended moment decides the week.
         const scheduledFor = new Date(job.timestamp + (job.opts.delay ?? 0));
@@ -134,6 +144,7 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     // Upserting is idempotent; several processes doing it at once may briefly queue a second
     // tick, which the scan's lock and window make harmless.
     await queues.ticks.upsertJobScheduler(SCAN_SCHEDULER_ID, { every: SCAN_EVERY_MS }, { name: JOBS.scan, opts: { removeOnComplete: 100, removeOnFail: 100 } });
+    await queues.ticks.upsertJobScheduler(RETENTION_SCHEDULER_ID, { every: 24 * 60 * 60_000 }, { name: JOBS.retention, opts: { removeOnComplete: 10, removeOnFail: 10 } });
   }
   await recover(clock.now()).catch((err) => logger.warn('recovering stalled deliveries:', err.message));
   if (deps.schedule !== false) await reconcileDigests(db, queues, clock.now()).catch((err) => logger.warn('reconciling digests:', err.message));

@@ -38,6 +38,8 @@ export const SHORTCUTS = {
 
 export const EVENTS = {
   appHomeOpened: 'app_home_opened',
+  appUninstalled: 'app_uninstalled',
+  tokensRevoked: 'tokens_revoked',
 } as const;
 
 export const VIEWS = {

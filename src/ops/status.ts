@@ -38,6 +38,10 @@ export interface WorkspaceStatus {
   /** The pending or sending delivery that has been due longest. */
   oldestDue: DeliveryLine | null;
   digests: Array<{ channelId: string; schedule: string; nextRun: Date; scheduler: 'registered' | 'missing' | 'unknown' }>;
+  /** OAuth mode: Kept lost its token here (uninstalled, revoked, refused); nothing is sent until a reinstall. */
+  inactive: { since: Date; reason: string | null } | null;
+  /** OAuth mode: auth.test with this workspace's own token (null: not checked). */
+  token: TokenCheck | null;
 }
 
 export interface StatusReport {
@@ -55,6 +59,8 @@ export interface StatusDeps {
   now: Date;
   /** auth.test against Slack; absent when Kept has no Slack token (the console). */
   checkToken?: () => Promise<TokenCheck>;
+  /** OAuth mode: auth.test with a workspace's own token; null when Kept holds none for it. */
+  checkWorkspaceToken?: (workspaceId: string) => Promise<TokenCheck | null>;
   /** Whether the digest's BullMQ scheduler exists in Redis; absent when Redis is not consulted. */
   hasScheduler?: (subscriptionId: string) => Promise<boolean>;
 }
@@ -77,7 +83,7 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
   const workspaces: WorkspaceStatus[] = [];
   const failedSince = new Date(now.getTime() - STUCK.failedWithinMs);
   const dueBefore = new Date(now.getTime() - STUCK.dueLateMs);
-  for (const ws of await db.workspace.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, slackTeamId: true, name: true } })) {
+  for (const ws of await db.workspace.findMany({ orderBy: { createdAt: 'asc' }, select: { id: true, slackTeamId: true, name: true, inactiveSince: true, inactiveReason: true } })) {
     const [counts, recentFailures, oldestDue, subs] = await Promise.all([
       db.delivery.groupBy({ by: ['status'], where: { workspaceId: ws.id, status: { in: ['pending', 'sending', 'failed'] } }, _count: true }),
       db.delivery.findMany({ where: { workspaceId: ws.id, status: 'failed' }, orderBy: { updatedAt: 'desc' }, take: 5, select: SELECT }),
@@ -105,7 +111,14 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
     if (oldestDue && oldestDue.notBefore < dueBefore) {
       problems.push(`${who}: delivery ${oldestDue.id} has been due since ${oldestDue.notBefore.toISOString()} (${ago(now, oldestDue.notBefore)}) and is not sent${oldestDue.lastError ? ` (last error: ${oldestDue.lastError})` : ''}.`);
     }
-    for (const d of digests) if (d.scheduler === 'missing') problems.push(`${who}: the digest for ${d.channelId} has no scheduler in Redis; restarting a worker registers it again.`);
+    const wsToken = !ws.inactiveSince && deps.checkWorkspaceToken ? await deps.checkWorkspaceToken(ws.id) : null;
+    if (wsToken && !wsToken.ok) {
+      problems.push(wsToken.refused
+        ? `${who}: Slack refuses this workspace's token (${wsToken.error}); Kept marks it inactive at its next call there (reinstall: /slack/install).`
+        : `${who}: Slack could not be reached to check this workspace's token (${wsToken.error}).`);
+    }
+    // An inactive workspace's schedulers are removed on purpose.
+    if (!ws.inactiveSince) for (const d of digests) if (d.scheduler === 'missing') problems.push(`${who}: the digest for ${d.channelId} has no scheduler in Redis; restarting a worker registers it again.`);
     workspaces.push({
       slackTeamId: ws.slackTeamId,
       name: ws.name,
@@ -113,6 +126,8 @@ export async function operatorStatus(deps: StatusDeps): Promise<StatusReport> {
       recentFailures,
       oldestDue,
       digests,
+      inactive: ws.inactiveSince ? { since: ws.inactiveSince, reason: ws.inactiveReason } : null,
+      token: wsToken,
     });
   }
   return { at: now, lastScan, token, workspaces, problems };
@@ -135,10 +150,12 @@ export function statusText(r: StatusReport): string {
   const out: string[] = [];
   out.push(`Kept status at ${r.at.toISOString()}`);
   out.push(`  last scan: ${r.lastScan ? `${r.lastScan.toISOString()} (${ago(r.at, r.lastScan)})` : 'never'}`);
-  out.push(`  Slack token: ${!r.token ? 'not checked (no SLACK_BOT_TOKEN)' : r.token.ok ? `accepted (workspace ${r.token.team})` : `${r.token.refused ? 'REFUSED' : 'not checked'}: ${r.token.error}`}`);
+  out.push(`  Slack token: ${!r.token ? (r.workspaces.some((w) => w.token) ? 'one per workspace (below)' : 'not checked (no SLACK_BOT_TOKEN)') : r.token.ok ? `accepted (workspace ${r.token.team})` : `${r.token.refused ? 'REFUSED' : 'not checked'}: ${r.token.error}`}`);
   if (!r.workspaces.length) out.push('', 'No workspace yet: Kept learns one when someone there first uses it.');
   for (const ws of r.workspaces) {
     out.push('', `Workspace ${ws.slackTeamId}${ws.name ? ` (${ws.name})` : ''}`);
+    if (ws.token) out.push(`  Slack token: ${ws.token.ok ? `accepted (workspace ${ws.token.team})` : `${ws.token.refused ? 'REFUSED' : 'not checked'}: ${ws.token.error}`}`);
+    if (ws.inactive) out.push(`  INACTIVE since ${ws.inactive.since.toISOString()} (${ws.inactive.reason ?? 'no reason recorded'}): nothing is sent until Kept is installed again; its data is deleted after KEPT_RETENTION_DAYS`);
     const d = ws.deliveries;
     out.push(`  deliveries: ${d.pending} pending, ${d.sending} sending, ${d.failed} failed`);
     out.push(`  oldest due, not sent: ${ws.oldestDue ? `${ws.oldestDue.id} ${ws.oldestDue.kind} to ${ws.oldestDue.destination}, due ${ws.oldestDue.notBefore.toISOString()} (${ago(r.at, ws.oldestDue.notBefore)}), ${ws.oldestDue.attempts} attempt(s)${ws.oldestDue.lastError ? `, last error: ${ws.oldestDue.lastError}` : ''}` : 'none'}`);

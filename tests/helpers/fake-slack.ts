@@ -74,6 +74,17 @@ type Answer = { status: number; body: SlackArgs; headers?: Record<string, string
 
 const BASE_TS = 1_700_000_000;
 
+/** A workspace Kept is installed in (OAuth): its bot token answers as that team. */
+export interface FakeInstall {
+  teamId: string;
+  teamName?: string;
+  botToken: string;
+  botUserId?: string;
+  enterpriseId?: string;
+  isEnterpriseInstall?: boolean;
+  installerUserId?: string;
+}
+
 export class FakeSlack {
   readonly calls: RecordedCall[] = [];
   readonly responses: RecordedResponse[] = [];
@@ -85,6 +96,11 @@ export class FakeSlack {
   /** Files completed through files.uploadV2, in order. */
   readonly uploads: UploadedFile[] = [];
   private readonly answerers = new Map<string, (args: SlackArgs) => SlackArgs>();
+  /** OAuth: the app's credentials, codes waiting to be exchanged, and the workspace each bot token belongs to. */
+  private oauthClient: { id: string; secret: string } | null = null;
+  private readonly codes = new Map<string, FakeInstall>();
+  private readonly tokens = new Map<string, FakeInstall>();
+  private readonly refused = new Map<string, string>();
   private failures: Scripted<Failure>[] = [];
   private delays: Scripted<number>[] = [];
   private postsPerSecond: number | null = null;
@@ -143,6 +159,26 @@ export class FakeSlack {
   /** A file as if someone uploaded it: files.info describes it and its url_private_download serves it (with the bot token). */
   addFile(id: string, file: FakeFile): void {
     this.files.set(id, file);
+  }
+
+  /** The app's Client ID and Secret: oauth.v2.access refuses others. */
+  setOAuthClient(id: string, secret: string): void {
+    this.oauthClient = { id, secret };
+  }
+
+  /** A code Slack would give the redirect after someone approved the install in `install.teamId`; good once. */
+  issueCode(code: string, install: FakeInstall): void {
+    this.codes.set(code, install);
+  }
+
+  /** From now on every call with this token is refused with `error` (revoked, uninstalled, deactivated). */
+  refuseToken(token: string, error = 'invalid_auth'): void {
+    this.refused.set(token, error);
+  }
+
+  /** Calls that landed with this bot token (a workspace's own). */
+  callsWithToken(method: string, token: string): SlackArgs[] {
+    return this.calls.filter((c) => c.method === method && c.token === token && landed(c.outcome)).map((c) => c.args);
   }
 
   /** Replace the default answer for a method; return a full body (include `ok`). */
@@ -232,7 +268,7 @@ export class FakeSlack {
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : (args.token as string | undefined);
     delete args.token;
     const at = Date.now();
-    const answer = this.decide(method, args, at);
+    const answer = this.decide(method, args, at, token);
     this.calls.push({ method, args, token, at, outcome: answer.outcome, status: answer.status, error: answer.error, ts: answer.ts });
     this.events.emit('record');
 
@@ -242,7 +278,14 @@ export class FakeSlack {
     res.end(JSON.stringify(answer.body));
   }
 
-  private decide(method: string, args: SlackArgs, at: number): Answer {
+  private decide(method: string, args: SlackArgs, at: number, token?: string): Answer {
+    const refusal = token ? this.refused.get(token) : undefined;
+    if (refusal) return { status: 200, body: { ok: false, error: refusal }, outcome: 'error', error: refusal };
+    if (method === 'oauth.v2.access') return this.oauthAccess(args);
+    const install = token ? this.tokens.get(token) : undefined;
+    if (method === 'auth.test' && install) {
+      return { status: 200, body: { ok: true, url: 'https://fake.slack.com/', team: install.teamName ?? 'Fake', user: 'kept', team_id: install.teamId, user_id: install.botUserId ?? 'UBOT', bot_id: 'BBOT', ...(install.enterpriseId ? { enterprise_id: install.enterpriseId } : {}) }, outcome: 'ok' };
+    }
     const failure = take(this.failures, method);
     if (failure?.kind === 'error') {
       return { status: 200, body: { ok: false, error: failure.error }, outcome: 'error', error: failure.error };
@@ -263,6 +306,29 @@ export class FakeSlack {
     if (body.ok !== true) return { status: 200, body, outcome: 'error', error: String(body.error ?? 'unknown_error') };
     this.notePost(method, args, at);
     return { status: 200, body, outcome: 'ok', ...(method === 'chat.postMessage' ? { ts: String(body.ts) } : {}) };
+  }
+
+  /** oauth.v2.access: the app's credentials and a code issued for it, once; answers the workspace's bot token. */
+  private oauthAccess(args: SlackArgs): Answer {
+    const fail = (error: string): Answer => ({ status: 200, body: { ok: false, error }, outcome: 'error', error });
+    if (!this.oauthClient || args.client_id !== this.oauthClient.id || args.client_secret !== this.oauthClient.secret) return fail('invalid_client_id');
+    const install = this.codes.get(String(args.code));
+    if (!install) return fail('invalid_code');
+    this.codes.delete(String(args.code));
+    this.tokens.set(install.botToken, install);
+    const body = {
+      ok: true,
+      app_id: 'A0001',
+      authed_user: { id: install.installerUserId ?? 'U0001' },
+      scope: 'chat:write,commands,users:read',
+      token_type: 'bot',
+      access_token: install.botToken,
+      bot_user_id: install.botUserId ?? 'UBOT',
+      team: install.isEnterpriseInstall ? null : { id: install.teamId, name: install.teamName ?? install.teamId },
+      enterprise: install.enterpriseId ? { id: install.enterpriseId, name: install.enterpriseId } : null,
+      is_enterprise_install: install.isEnterpriseInstall ?? false,
+    };
+    return { status: 200, body, outcome: 'ok' };
   }
 
   /** The download URL: Slack answers its sign-in page (HTML, 200) to a request without a valid token. */

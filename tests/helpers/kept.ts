@@ -8,6 +8,7 @@ import type { Db } from '../../src/db/client.js';
 import { createLogger } from '../../src/logger.js';
 import { openQueues, type Queues } from '../../src/jobs/queues.js';
 import { createTestDatabase } from './db.js';
+import { keyring } from '../../src/services/secrets.js';
 import { FakeSlack, type RecordedResponse } from './fake-slack.js';
 import { sendCommand, sendInteraction, type SendOptions, type SlashCommandFields, type SlackPayload } from './slack-requests.js';
 
@@ -38,8 +39,13 @@ const TEST_LIMITS = { personWritesPerMinute: 1_000, workspaceWritesPerMinute: 10
 /** A Redis prefix of its own for each bot a test starts, so test files running at once never share fair-use counts. */
 export const testPrefix = () => `kept-test-${randomBytes(4).toString('hex')}`;
 
-export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string; fairUse?: Partial<FairUseOptions>; adminPassword?: string; logLevel?: 'debug' | 'info' | 'warn' } = {}): Promise<Kept> {
+/** OAuth mode's settings in tests: the fake Slack knows the same client id and secret. */
+export const OAUTH = { clientId: 'test-client-id', clientSecret: 'test-client-secret', stateSecret: 'test-state-secret-0123456789' } as const;
+export const ENCRYPTION_KEY = Buffer.alloc(32, 7);
+
+export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix?: string; fairUse?: Partial<FairUseOptions>; adminPassword?: string; logLevel?: 'debug' | 'info' | 'warn'; oauth?: boolean } = {}): Promise<Kept> {
   const [database, slack] = await Promise.all([createTestDatabase(), FakeSlack.start()]);
+  if (opts.oauth) slack.setOAuthClient(OAUTH.clientId, OAUTH.clientSecret);
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
   const clock = new FixedClock(opts.now ?? '2026-11-23T14:00:00Z');
   const logs: string[] = [];
@@ -54,7 +60,11 @@ export async function startKept(opts: { now?: string; clock?: Clock; queuePrefix
     ...(opts.adminPassword ? { adminPassword: opts.adminPassword } : {}),
     // Tests act quickly as one person; fair use's own tests (fair-use.test.ts) set the limits they test.
     fairUse: { prefix: testPrefix(), ...TEST_LIMITS, ...opts.fairUse },
-    slack: { botToken: 'xoxb-test', apiUrl: slack.apiUrl, signingSecret: SIGNING_SECRET },
+    slack: {
+      apiUrl: slack.apiUrl,
+      signingSecret: SIGNING_SECRET,
+      ...(opts.oauth ? { oauth: { ...OAUTH, keyring: keyring(ENCRYPTION_KEY) } } : { botToken: 'xoxb-test' }),
+    },
     onListenerError: (err) => errors.push(err),
   });
   const port = await bot.start(0);

@@ -29,6 +29,23 @@ beforeEach(() => fake.reset());
 describe('FakeSlack with a real WebClient', () => {
   const client = () => new WebClient(BOT_TOKEN, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
 
+  it('exchanges an install code once for the app that asked, and answers per token (issue 17)', async () => {
+    fake.setOAuthClient('cid', 'csecret');
+    fake.issueCode('c1', { teamId: 'T0A', teamName: 'A', botToken: 'xoxb-a', botUserId: 'UBOTA' });
+    const anon = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+    await expect(anon.oauth.v2.access({ code: 'c1', client_id: 'cid', client_secret: 'wrong' })).rejects.toMatchObject({ data: { error: 'invalid_client_id' } });
+    const res = await anon.oauth.v2.access({ code: 'c1', client_id: 'cid', client_secret: 'csecret' });
+    expect(res).toMatchObject({ access_token: 'xoxb-a', bot_user_id: 'UBOTA', team: { id: 'T0A' }, token_type: 'bot' });
+    await expect(anon.oauth.v2.access({ code: 'c1', client_id: 'cid', client_secret: 'csecret' })).rejects.toMatchObject({ data: { error: 'invalid_code' } });
+    const a = new WebClient('xoxb-a', { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR });
+    expect((await a.auth.test()).team_id).toBe('T0A');
+    await a.chat.postMessage({ channel: 'C1', text: 'from A' });
+    await client().chat.postMessage({ channel: 'C2', text: 'from the default token' });
+    expect(fake.callsWithToken('chat.postMessage', 'xoxb-a').map((m) => m.channel)).toEqual(['C1']);
+    fake.refuseToken('xoxb-a', 'token_revoked');
+    await expect(a.chat.postMessage({ channel: 'C1', text: 'again' })).rejects.toMatchObject({ data: { error: 'token_revoked' } });
+  });
+
   it('records chat.postMessage with blocks parsed back into objects', async () => {
     const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: 'hello *world*' } }];
     const first = await client().chat.postMessage({ channel: 'C123', text: 'hello', blocks });

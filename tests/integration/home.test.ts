@@ -31,7 +31,7 @@ beforeAll(async () => {
     clock: kept.clock,
     logger: createLogger('warn', 'test'),
     slack: { botToken: 'xoxb-test', apiUrl: kept.slack.apiUrl, signingSecret: SIGNING_SECRET },
-    directory: new Directory(kept.db, kept.clock, kept.bot.app.client),
+    directory: new Directory(kept.db, kept.clock, async () => kept.bot.app.client),
   };
 
   const { workspace, user: ana } = await deps.directory.actor('T0001', 'U0001');

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   const redis = new Redis(REDIS_URL);
-  for (const p of [prefix, `${prefix}-console`]) {
+  for (const p of [prefix, `${prefix}-console`, `${prefix}-oauth`]) {
     for (const name of Object.values(QUEUES)) {
       const q = new Queue(name, { connection: redis, prefix: p });
       await q.obliterate({ force: true });
@@ -77,6 +77,37 @@ describe('npm start (issue 14)', () => {
     const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; msg?: string });
     expect(lines.map((l) => l.level)).toContain('info');
     expect(lines.filter((l) => ['warn', 'error', 'fatal'].includes(l.level)).map((l) => l.msg)).toEqual([]);
+  }, 120_000);
+
+  it('in OAuth mode: serves the install pages, stores an install, and answers that workspace with its own token (issue 17)', async () => {
+    slack.setOAuthClient('startup-client', 'startup-client-secret');
+    const kept = start({
+      SLACK_CLIENT_ID: 'startup-client', SLACK_CLIENT_SECRET: 'startup-client-secret', SLACK_STATE_SECRET: 'startup-state-secret-123',
+      SLACK_SIGNING_SECRET: SECRET, KEPT_ENCRYPTION_KEY: randomBytes(32).toString('base64'), SLACK_API_URL: slack.apiUrl, PORT: '0',
+      KEPT_QUEUE_PREFIX: `${prefix}-oauth`,
+    });
+    try {
+      const port = await eventually(() => /bot listening on :(\d+)/.exec(kept.output())?.[1], 60_000);
+      await eventually(() => kept.output().includes('workers started'), 30_000);
+      const baseUrl = `http://127.0.0.1:${port}`;
+      const page = await fetch(`${baseUrl}/slack/install`);
+      const html = await page.text();
+      expect(html).toContain('Add to Slack');
+      const state = new URL((/href="([^"]+)"/.exec(html)?.[1] ?? '').replace(/&#38;/g, '&')).searchParams.get('state')!;
+      slack.issueCode('startup-code', { teamId: 'T0OAUTH', teamName: 'OAuth Co', botToken: 'xoxb-startup-oauth' });
+      const done = await fetch(`${baseUrl}/slack/oauth_redirect?code=startup-code&state=${encodeURIComponent(state)}`, { headers: { cookie: (page.headers.get('set-cookie') ?? '').split(';')[0]! } });
+      expect(await done.text()).toContain('Kept is installed');
+      const fields = { team_id: 'T0OAUTH', user_id: 'U0OAUTH', channel_id: 'C0OAUTH' };
+      await sendCommand(baseUrl, SECRET, { ...fields, command: '/kept', text: 'account add Initech', response_url: slack.responseUrl('oauth-add') });
+      await slack.waitForResponse((r) => r.id === 'oauth-add', 20_000);
+      await sendCommand(baseUrl, SECRET, { ...fields, command: '/touch', text: 'call with Dana: went badly :-1:', response_url: slack.responseUrl('oauth-touch') });
+      await slack.waitFor('chat.postMessage', (a) => a.channel === 'C0OAUTH', 20_000);
+      expect(slack.calls.filter((c) => c.method === 'chat.postMessage' && c.args.channel === 'C0OAUTH').map((c) => c.token)).toContain('xoxb-startup-oauth');
+      expect(slack.calls.find((c) => c.method === 'users.info' && c.args.user === 'U0OAUTH')?.token).toBe('xoxb-startup-oauth');
+    } finally {
+      kept.kill();
+    }
+    expect(await kept.exited).toBe(0);
   }, 120_000);
 
   it('a piped console scenario exits 1 naming the line Kept could not act on, and 0 when all worked', async () => {

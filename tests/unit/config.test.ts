@@ -1,7 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactSecrets } from '../../src/config.js';
 
+const KEY = Buffer.alloc(32, 1).toString('base64');
+const STATE = 'state-secret-0123456789';
+const OAUTH_ENV = { SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'client-secret-value', SLACK_STATE_SECRET: STATE, SLACK_SIGNING_SECRET: 's', KEPT_ENCRYPTION_KEY: KEY };
+
 describe('loadConfig', () => {
+  it('chooses OAuth mode with a client id, secret, state secret, signing secret and encryption key', () => {
+    const c = loadConfig({ ...OAUTH_ENV, KEPT_ENCRYPTION_KEY_OLD: Buffer.alloc(32, 2).toString('hex') });
+    expect(c.slack).toMatchObject({ kind: 'oauth', clientId: '1.2', clientSecret: 'client-secret-value', stateSecret: STATE, encryptionKey: KEY });
+    expect(c.KEPT_RETENTION_DAYS).toBe(30);
+  });
+
+  it('never prints the value of a secret it refuses', () => {
+    for (const env of [{ ...OAUTH_ENV, KEPT_ENCRYPTION_KEY: 'short-secret-key-value' }, { ...OAUTH_ENV, SLACK_STATE_SECRET: 'short-secretval' }, { ...OAUTH_ENV, SLACK_BOT_TOKEN: 'xoxb-1-secret' }]) {
+      const message = (() => { try { loadConfig(env); return ''; } catch (err) { return (err as Error).message; } })();
+      expect(message).toMatch(/cannot start/);
+      for (const v of Object.values(env)) if (v.length > 4) expect(message).not.toContain(v);
+    }
+  });
+
   it('uses defaults and HTTP mode with a bot token and signing secret', () => {
     const c = loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' });
     expect(c.slack).toEqual({ kind: 'http', botToken: 'xoxb-1', signingSecret: 's' });
@@ -32,6 +50,17 @@ describe('loadConfig', () => {
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET'],
     [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN'],
     [{ SLACK_APP_TOKEN: 'xapp-1' }, 'SLACK_BOT_TOKEN'],
+    // OAuth mode: every setting it needs, named; a secret's value is never printed.
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'cs', SLACK_SIGNING_SECRET: 's', KEPT_ENCRYPTION_KEY: KEY }, 'SLACK_STATE_SECRET'],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_STATE_SECRET: STATE, SLACK_SIGNING_SECRET: 's', KEPT_ENCRYPTION_KEY: KEY }, 'SLACK_CLIENT_SECRET'],
+    [{ SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: STATE, SLACK_SIGNING_SECRET: 's', KEPT_ENCRYPTION_KEY: KEY }, 'SLACK_CLIENT_ID'],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: STATE, KEPT_ENCRYPTION_KEY: KEY }, 'SLACK_SIGNING_SECRET'],
+    [{ SLACK_CLIENT_ID: '1.2', SLACK_CLIENT_SECRET: 'cs', SLACK_STATE_SECRET: STATE, SLACK_SIGNING_SECRET: 's' }, 'KEPT_ENCRYPTION_KEY'],
+    [{ ...OAUTH_ENV, KEPT_ENCRYPTION_KEY: 'short-secret-key-value' }, 'KEPT_ENCRYPTION_KEY'],
+    [{ ...OAUTH_ENV, KEPT_ENCRYPTION_KEY_OLD: 'not-a-key-secret-value' }, 'KEPT_ENCRYPTION_KEY_OLD'],
+    [{ ...OAUTH_ENV, SLACK_STATE_SECRET: 'short-secretval' }, 'SLACK_STATE_SECRET'],
+    [{ ...OAUTH_ENV, SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_BOT_TOKEN'],
+    [{ ...OAUTH_ENV, KEPT_RETENTION_DAYS: '-1' }, 'KEPT_RETENTION_DAYS'],
   ])('names the bad variable in %j', (env, name) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`\\n  ${name} (must be|is missing)`));

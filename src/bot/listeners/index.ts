@@ -1,5 +1,6 @@
 // Where every Slack interaction lands. One handler per file, registered here by type.
 import type { App } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { BotDeps } from '../app.js';
 import { ACTIONS, COMMANDS, EVENTS, SHORTCUTS, VIEWS } from '../../messages/ids.js';
 import { Directory } from '../people.js';
@@ -10,6 +11,7 @@ import { homeLogTouch, homeShowMore } from './actions/home-buttons.js';
 import { timelineOlder } from './actions/timeline-older.js';
 import { addTouchContactAction } from './actions/add-touch-contact.js';
 import { appHomeOpened } from './events/app-home-opened.js';
+import { appUninstalled, tokensRevoked } from './events/app-uninstalled.js';
 import { commitCommand } from './commands/commit.js';
 import { keptCommand } from './commands/kept/index.js';
 import { touchCommand } from './commands/touch.js';
@@ -26,8 +28,8 @@ import { logMessageTouchShortcut } from './shortcuts/log-message-touch.js';
 import { newCommitmentShortcut } from './shortcuts/new-commitment.js';
 import { logTouchShortcut } from './shortcuts/log-touch.js';
 
-export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
-  const d: ListenerDeps = { ...deps, directory: new Directory(deps.db, deps.clock, app.client) };
+export function registerListeners(app: App, deps: BotDeps, clientFor: (workspaceId: string) => Promise<WebClient> = async () => app.client): ListenerDeps {
+  const d: ListenerDeps = { ...deps, directory: new Directory(deps.db, deps.clock, clientFor) };
   app.command(COMMANDS.commit, commitCommand(d));
   app.command(COMMANDS.touch, touchCommand(d));
   app.command(COMMANDS.kept, keptCommand(d));
@@ -51,6 +53,8 @@ export function registerListeners(app: App, deps: BotDeps): ListenerDeps {
   app.shortcut({ callback_id: SHORTCUTS.newCommitment, type: 'shortcut' }, newCommitmentShortcut(d));
   app.shortcut({ callback_id: SHORTCUTS.logTouch, type: 'shortcut' }, logTouchShortcut(d));
   app.event(EVENTS.appHomeOpened, appHomeOpened(d));
+  app.event(EVENTS.appUninstalled, appUninstalled(d));
+  app.event(EVENTS.tokensRevoked, tokensRevoked(d));
   app.options(ACTIONS.accountSelect, accountOptions(d));
   app.view(VIEWS.commitModal, commitModalSubmit(d));
   app.view(VIEWS.touchModal, touchModalSubmit(d));

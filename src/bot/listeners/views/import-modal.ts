@@ -11,7 +11,7 @@ import type { ListenerDeps } from '../deps.js';
 type Args = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
 export function importModalSubmit(deps: ListenerDeps) {
-  return async ({ ack, body, view }: Args) => {
+  return async ({ ack, body, view, client: bolt }: Args) => {
     const form = readImportModal(view.state.values as unknown as Parameters<typeof readImportModal>[0] & StateValues);
     if (!form.ok) return ack({ response_action: 'errors', errors: form.errors });
     await ack();
@@ -19,8 +19,10 @@ export function importModalSubmit(deps: ListenerDeps) {
     const actor = await deps.directory.actor(body.team?.id ?? body.user.team_id ?? '', body.user.id);
     // Checked again here: the form may have been opened before the person stopped being an admin.
     await requireImporter(deps, actor);
-    const client = dataClient(deps.slack.botToken, deps.slack.apiUrl);
-    const file = await downloadFile(client, deps.slack.botToken, form.fileId);
+    // The workspace's own token (Bolt's authorize gave it to this request's client).
+    const token = bolt.token ?? '';
+    const client = dataClient(token, deps.slack.apiUrl);
+    const file = await downloadFile(client, token, form.fileId);
     const u = actor.user;
     const report = await runImport(deps.db, deps.clock, {
       workspaceId: actor.workspace.id,

@@ -57,6 +57,6 @@ export async function exportCommand(deps: ListenerDeps, client: WebClient, actor
   });
   const scope = exportScope({ account: account?.name, ownOnly: !everything, since: req.since ? (DateTime.fromJSDate(req.since, { zone }).toISODate() ?? undefined) : undefined });
   const name = `kept-${req.kind}-${DateTime.fromJSDate(now, { zone }).toISODate()}.csv`;
-  await sendFileToDm(dataClient(deps.slack.botToken, deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
+  await sendFileToDm(dataClient(client.token ?? '', deps.slack.apiUrl), actor.user.slackUserId, { name, content: csv, comment: exportComment(req.kind, rows, zone, scope) });
   await replyPrivately(client, replyTo, exportSentNote(name, rows, scope));
 }

@@ -179,14 +179,20 @@ export async function startChildSlack(env: Record<string, string> = {}): Promise
       waiting?.();
     }
   });
+  // The end of its output, not its exit: 'exit' can come before the last lines are read, and a
+  // report printed just before exiting was then taken for a crash.
+  let ended = false;
   const nextLine = async () => {
     while (lines.length === 0) {
-      if (child.exitCode !== null) throw new Error(`fake Slack exited with ${child.exitCode}`);
+      if (ended) throw new Error(`fake Slack exited with ${child.exitCode}`);
       await new Promise<void>((resolve) => (waiting = resolve));
     }
     return lines.shift()!;
   };
-  child.on('exit', () => waiting?.());
+  child.stdout.on('close', () => {
+    ended = true;
+    waiting?.();
+  });
   const { apiUrl, baseUrl } = JSON.parse(await nextLine()) as { apiUrl: string; baseUrl: string };
   let reported: Promise<ChildReport> | undefined;
   let asking = Promise.resolve();
@@ -204,10 +210,11 @@ export async function startChildSlack(env: Record<string, string> = {}): Promise
     },
     report() {
       // Once: the child exits after answering.
-      reported ??= (async () => {
+      // After any snapshot still waiting for its answer, so each reader takes its own line.
+      reported ??= asking.then(async () => {
         child.stdin.write('report\n');
         return JSON.parse(await nextLine()) as ChildReport;
-      })();
+      });
       return reported;
     },
   };

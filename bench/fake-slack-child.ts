@@ -50,7 +50,8 @@ for await (const line of createInterface({ input: process.stdin })) {
   const viewsOpened = slack.calls.filter((c) => c.method === 'views.open' && c.outcome === 'ok').length;
   const methods: Record<string, number> = {};
   for (const c of slack.calls) methods[c.method] = (methods[c.method] ?? 0) + 1;
-  process.stdout.write(`${JSON.stringify({ posts, responses: slack.responses.length, replies, viewsOpened, methods })}\n`);
+  // Written through before going on: a large report is still in the pipe when process.exit() runs.
+  await new Promise<void>((resolve) => process.stdout.write(`${JSON.stringify({ posts, responses: slack.responses.length, replies, viewsOpened, methods })}\n`, () => resolve()));
   if (asked === 'report') break;
 }
 await slack.close();

@@ -135,8 +135,11 @@ export class SlackSender {
       if (!peek || ['sent', 'failed', 'skipped'].includes(peek.status)) return { kind: 'done' };
       if (peek.notBefore > now) return { kind: 'later', delayMs: peek.notBefore.getTime() - now.getTime() };
       const turn = await this.reserve(peek.workspaceId, peek.destination);
-      // A few ms early is the gate's business; coming back through the delayed set costs more.
-      if (turn.waitMs > 20) return { kind: 'later', delayMs: turn.waitMs, slot: turn.slot };
+      // Come back a little before the turn: claiming and composing the message (reading its items'
+      // state) take that long, and the gate waits out the rest in-process, so a channel's posts stay
+      // a second apart at Slack instead of a second plus the composing. Coming back through the
+      // delayed set for a few ms would cost more than waiting them here.
+      if (turn.waitMs > COMPOSE_LEAD_MS + 20) return { kind: 'later', delayMs: turn.waitMs - COMPOSE_LEAD_MS, slot: turn.slot };
     }
     // Its turn. The claim re-checks what the first look saw.
     const c = await claim(this.db, deliveryId, now);
@@ -338,6 +341,9 @@ export class SlackSender {
     await this.opts.redis.eval(HOLD, 3, ...this.paceKeys(workspaceId, destination), ms, this.gapMs, this.minGapMs);
   }
 }
+
+/** How long before its channel's turn a delivery starts on its claim and message (see sendWith). */
+const COMPOSE_LEAD_MS = 250;
 
 const NOW_MS = `
 local t = redis.call('TIME')

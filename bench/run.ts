@@ -65,9 +65,10 @@ async function main() {
   const at = new Date().toISOString();
   // A run of some scenarios (--only) replaces those scenarios' rows and keeps the others' from the
   // last run of the same mode, each row saying when it was measured.
-  const ran = new Set(rows.map((r) => r.scenario));
-  const previous = only && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { mode?: string; at?: string; rows?: Array<{ scenario: string; measuredAt?: string }>; details?: object }) : null;
-  const kept = previous?.mode === mode ? (previous.rows ?? []).filter((r) => !ran.has(r.scenario)).map((r) => ({ ...r, measuredAt: r.measuredAt ?? previous.at })) : [];
+  // By scenario and metric: scenario 5 (memory) reports a row from the ack run and one from delivery's.
+  const ran = new Set(rows.map((r) => `${r.scenario}|${r.metric}`));
+  const previous = only && existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as { mode?: string; at?: string; rows?: Array<{ scenario: string; metric: string; measuredAt?: string }>; details?: object }) : null;
+  const kept = previous?.mode === mode ? (previous.rows ?? []).filter((r) => !ran.has(`${r.scenario}|${r.metric}`)).map((r) => ({ ...r, measuredAt: r.measuredAt ?? previous.at })) : [];
   writeFileSync(
     out,
     JSON.stringify(

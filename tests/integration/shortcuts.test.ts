@@ -73,6 +73,9 @@ async function track(text: string, o: Partial<MessageShortcutOptions> = {}) {
   const res = await submitAsIs(open.view, { userId: o.userId ?? 'U0001' });
   if (res.body) throw new Error(`the form was refused: ${res.body}`);
   const c = await bySource(ts);
+  // The confirmation goes to the thread after the acknowledgement: wait for it, so a test that
+  // resets the fake and waits for the thread's next post does not take this one for it.
+  await kept.slack.waitFor('chat.postMessage', (a) => a.thread_ts === (o.threadTs ?? ts));
   return { ts, c, view: open.view };
 }
 

@@ -10,8 +10,8 @@
 //   rotate-key                                    re-encrypt the stored tokens under a new key
 //   purge --workspace T0123                       delete a workspace's data at once
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.js';
-import { createDb } from '../db/client.js';
+import { loadConfig, type Config } from '../config.js';
+import { createDb, type Db } from '../db/client.js';
 import { migrate } from '../db/migrate.js';
 import { scan, type PlannedDelivery } from '../jobs/scan.js';
 import { composePrompt } from '../jobs/compose.js';
@@ -31,7 +31,7 @@ ${DATA_USAGE}
 ${STATUS_USAGE}
 ${INSTALLS_USAGE}`;
 
-async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: ReturnType<typeof createDb>, redisUrl: string, prefix: string): Promise<number> {
+async function digest(values: { channel?: string; preview?: boolean; send?: boolean }, db: Db, redisUrl: string, prefix: string): Promise<number> {
   if (!values.channel || values.preview === values.send) {
     console.error(`digest needs --channel and one of --preview or --send.\n${USAGE}`);
     return 2;
@@ -61,7 +61,7 @@ async function digest(values: { channel?: string; preview?: boolean; send?: bool
 }
 
 /** A planned delivery and, as the sender would render it from the state at `at`, its message. */
-async function describe(db: ReturnType<typeof createDb>, p: PlannedDelivery, at: Date): Promise<string> {
+async function describe(db: Db, p: PlannedDelivery, at: Date): Promise<string> {
   const to = /^[UW]/.test(p.destination) ? `DM to ${p.destination}` : `#${p.destination}`;
   const items = p.items.map((i) => `      - ${i.key}`).join('\n');
   const now = await composePrompt(db, p, p.items.map((i) => i.ref), at);
@@ -69,63 +69,53 @@ async function describe(db: ReturnType<typeof createDb>, p: PlannedDelivery, at:
   return `  ${p.kind.padEnd(20)} ${to.padEnd(18)} not before ${p.notBefore.toISOString()}\n    ${text}\n${items}`;
 }
 
+/** Every command: its settings, the database migrated, a client, and the client closed after. */
+async function withDb(run: (db: Db, config: Config) => Promise<number>): Promise<number> {
+  const config = loadConfig();
+  await migrate(config.DATABASE_URL);
+  const db = createDb(config.DATABASE_URL);
+  try {
+    return await run(db, config);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === 'import' || command === 'export') {
-    const config = loadConfig();
-    await migrate(config.DATABASE_URL);
-    const db = createDb(config.DATABASE_URL);
-    try {
-      return command === 'import' ? await importCommand(rest, db, config) : await exportCommand(rest, db);
-    } finally {
-      await db.$disconnect();
+  switch (command) {
+    case 'import':
+      return withDb((db, config) => importCommand(rest, db, config));
+    case 'export':
+      return withDb((db) => exportCommand(rest, db));
+    case 'rotate-key':
+      return withDb((db, config) => rotateKeyCommand(db, config));
+    case 'purge':
+      return withDb((db) => purgeCommand(rest, db));
+    case 'status':
+      return withDb((db, config) => statusCommand(rest, db, config, systemClock));
+    case 'retry':
+      return withDb((db, config) => retryCommand(rest, db, config, systemClock));
+    case 'digest': {
+      const { values } = parseArgs({ args: rest, options: { channel: { type: 'string' }, preview: { type: 'boolean' }, send: { type: 'boolean' } } });
+      return withDb((db, config) => digest(values, db, config.REDIS_URL, config.KEPT_QUEUE_PREFIX));
     }
+    case 'scan':
+      return scanCommand(rest);
+    default:
+      console.error(USAGE);
+      return 2;
   }
-  if (command === 'rotate-key' || command === 'purge') {
-    const config = loadConfig();
-    await migrate(config.DATABASE_URL);
-    const db = createDb(config.DATABASE_URL);
-    try {
-      return command === 'rotate-key' ? await rotateKeyCommand(db, config) : await purgeCommand(rest, db);
-    } finally {
-      await db.$disconnect();
-    }
-  }
-  if (command === 'status' || command === 'retry') {
-    const config = loadConfig();
-    await migrate(config.DATABASE_URL);
-    const db = createDb(config.DATABASE_URL);
-    try {
-      return command === 'status' ? await statusCommand(rest, db, config, systemClock) : await retryCommand(rest, db, config, systemClock);
-    } finally {
-      await db.$disconnect();
-    }
-  }
-  if (command === 'digest') {
-    const { values } = parseArgs({ args: rest, options: { channel: { type: 'string' }, preview: { type: 'boolean' }, send: { type: 'boolean' } } });
-    const config = loadConfig();
-    await migrate(config.DATABASE_URL);
-    const db = createDb(config.DATABASE_URL);
-    try {
-      return await digest(values, db, config.REDIS_URL, config.KEPT_QUEUE_PREFIX);
-    } finally {
-      await db.$disconnect();
-    }
-  }
-  if (command !== 'scan') {
-    console.error(USAGE);
-    return 2;
-  }
+}
+
+async function scanCommand(rest: string[]): Promise<number> {
   const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, at: { type: 'string' } } });
   const at = values.at ? new Date(values.at) : new Date();
   if (Number.isNaN(at.getTime())) {
     console.error(`--at: expected an ISO date-time such as 2026-12-01T09:00:00Z (got "${values.at}")\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig();
-  await migrate(config.DATABASE_URL);
-  const db = createDb(config.DATABASE_URL);
-  try {
+  return withDb(async (db, config) => {
     const result = await scan(db, at, { dryRun: values['dry-run'] });
     if (!result.window) {
       console.log(`Nothing to scan: the scan has already covered up to ${at.toISOString()}.`);
@@ -140,9 +130,7 @@ async function main(argv: string[]): Promise<number> {
       await queues.close();
     }
     return 0;
-  } finally {
-    await db.$disconnect();
-  }
+  });
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((err) => {
